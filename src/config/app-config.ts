@@ -1,0 +1,134 @@
+import path from 'node:path';
+
+/**
+ * The gateway's whole configuration, read once from the environment at start-up.
+ * Nothing else in `src/` reads `process.env`.
+ */
+export interface AppConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  /** Directory for everything the gateway keeps on local disk (embedded database, demo keys). */
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly http: HttpConfig;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
+  /** `dataDir` is a directory, or `memory://` for a throw-away in-memory database. */
+  | { readonly kind: 'pglite'; readonly dataDir: string };
+
+export interface HttpConfig {
+  /** Largest accepted JSON request body, in bytes. */
+  readonly bodyLimitBytes: number;
+  /** How long a graceful shutdown waits for open requests before closing, in milliseconds. */
+  readonly shutdownGraceMs: number;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** One documented environment variable: its name, default and meaning (the README table is built from these). */
+export interface EnvVariable {
+  readonly name: string;
+  readonly default: string;
+  readonly description: string;
+}
+
+export const ENVIRONMENT: readonly EnvVariable[] = [
+  { name: 'HOST', default: '127.0.0.1', description: 'Interface the HTTP server listens on (0.0.0.0 in a container).' },
+  { name: 'PORT', default: '3000', description: 'TCP port of the HTTP server.' },
+  { name: 'LOG_LEVEL', default: 'info', description: `One of ${LOG_LEVELS.join(', ')}.` },
+  { name: 'DATA_DIR', default: './data', description: 'Local state: the embedded database and the demo keys.' },
+  {
+    name: 'DATABASE_URL',
+    default: '(unset)',
+    description: 'postgres://user:password@host:port/database of a PostgreSQL server; unset means embedded PGlite.',
+  },
+  { name: 'DATABASE_POOL_SIZE', default: '10', description: 'Connections to the PostgreSQL server (PGlite always uses one).' },
+  {
+    name: 'PGLITE_DATA_DIR',
+    default: '$DATA_DIR/pglite',
+    description: 'Directory of the embedded database, or memory:// for an in-memory one (tests).',
+  },
+  { name: 'HTTP_BODY_LIMIT_BYTES', default: '1048576', description: 'Largest accepted JSON request body.' },
+  { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'Time open requests get to finish on SIGTERM/SIGINT.' },
+];
+
+/** Thrown when the environment is invalid; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Parses and validates the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const integer = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = read(name);
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+
+  const logLevelRaw = read('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevelRaw)) {
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevelRaw}")`);
+  }
+
+  const dataDir = path.resolve(cwd, read('DATA_DIR') ?? 'data');
+  const database = parseDatabase(read, integer, problems, dataDir, cwd);
+
+  const config: AppConfig = {
+    host: read('HOST') ?? '127.0.0.1',
+    port: integer('PORT', 3000, 0, 65535),
+    logLevel: logLevelRaw as LogLevel,
+    dataDir,
+    database,
+    http: {
+      bodyLimitBytes: integer('HTTP_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+      shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseDatabase(
+  read: (name: string) => string | undefined,
+  integer: (name: string, fallback: number, min: number, max: number) => number,
+  problems: string[],
+  dataDir: string,
+  cwd: string,
+): DatabaseConfig {
+  const url = read('DATABASE_URL');
+  const poolSize = integer('DATABASE_POOL_SIZE', 10, 1, 200);
+  if (url !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+      // The URL may hold a password: never echo it.
+      problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    }
+    return { kind: 'postgres', url, poolSize };
+  }
+  const pgliteDir = read('PGLITE_DATA_DIR');
+  if (pgliteDir === 'memory://') return { kind: 'pglite', dataDir: 'memory://' };
+  return { kind: 'pglite', dataDir: pgliteDir ? path.resolve(cwd, pgliteDir) : path.join(dataDir, 'pglite') };
+}

@@ -1,0 +1,36 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import { createApp } from '../../src/app.factory.js';
+import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
+import { Database } from '../../src/database/database.js';
+import { LogSink } from './log-sink.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  readonly app: NestExpressApplication;
+  readonly server: Server;
+  readonly config: AppConfig;
+  readonly logs: LogSink;
+  readonly database: Database;
+  close(): Promise<void>;
+}
+
+/** The real gateway on a fresh database (real migrations), logging into a sink the test can read. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const testDatabase: TestDatabase = await createTestDatabase();
+  const base = loadConfig({ LOG_LEVEL: 'info', ...env });
+  const config: AppConfig = { ...base, database: testDatabase.config };
+  const logs = new LogSink();
+  const app = await createApp(config, { logDestination: logs });
+  return {
+    app,
+    server: app.getHttpServer(),
+    config,
+    logs,
+    database: app.get(Database),
+    async close() {
+      await app.close();
+      await testDatabase.drop();
+    },
+  };
+}
