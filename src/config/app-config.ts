@@ -12,6 +12,27 @@ export interface AppConfig {
   readonly dataDir: string;
   readonly database: DatabaseConfig;
   readonly http: HttpConfig;
+  readonly auth: AuthConfig;
+  readonly demo: DemoConfig;
+}
+
+export interface AuthConfig {
+  /** The `aud` every token must carry. */
+  readonly audience: string;
+  /**
+   * The municipality's identity provider for people (analysts, privacy officers, administrators).
+   * Unset with the demo on: the demo's own issuer, whose keys live under DATA_DIR/demo.
+   */
+  readonly idp: { readonly issuer: string; readonly jwksUrl: string } | null;
+  /** Clock skew tolerated on exp/nbf/iat, in seconds. */
+  readonly clockToleranceSeconds: number;
+}
+
+export interface DemoConfig {
+  /** Create demo keys and a synthetic city on first start (embedded database only, unless forced). */
+  readonly enabled: boolean;
+  readonly seed: number;
+  readonly scale: number;
 }
 
 export type DatabaseConfig =
@@ -54,6 +75,21 @@ export const ENVIRONMENT: readonly EnvVariable[] = [
   },
   { name: 'HTTP_BODY_LIMIT_BYTES', default: '1048576', description: 'Largest accepted JSON request body.' },
   { name: 'SHUTDOWN_GRACE_MS', default: '10000', description: 'Time open requests get to finish on SIGTERM/SIGINT.' },
+  { name: 'AUTH_AUDIENCE', default: 'urn:straatkubus:gateway', description: 'The `aud` every token must carry.' },
+  {
+    name: 'IDP_ISSUER',
+    default: '(unset)',
+    description: "Issuer of people's tokens (the municipality's identity provider); set together with IDP_JWKS_URL.",
+  },
+  { name: 'IDP_JWKS_URL', default: '(unset)', description: "URL of the identity provider's public keys (JWKS)." },
+  { name: 'AUTH_CLOCK_TOLERANCE_S', default: '30', description: 'Clock skew tolerated on exp, nbf and iat, in seconds.' },
+  {
+    name: 'DEMO',
+    default: 'on with PGlite, off with DATABASE_URL',
+    description: 'on/off: demo identities (keys under $DATA_DIR/demo) and the synthetic city on first start.',
+  },
+  { name: 'DEMO_SEED', default: '1', description: 'Seed of the synthetic demo city.' },
+  { name: 'DEMO_SCALE', default: '1', description: 'Size of the synthetic demo city (1 = Almere, about 92,000 addresses).' },
 ];
 
 /** Thrown when the environment is invalid; lists every problem at once. */
@@ -91,6 +127,19 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
   const dataDir = path.resolve(cwd, read('DATA_DIR') ?? 'data');
   const database = parseDatabase(read, integer, problems, dataDir, cwd);
 
+  const idpIssuer = read('IDP_ISSUER');
+  const idpJwksUrl = read('IDP_JWKS_URL');
+  if ((idpIssuer === undefined) !== (idpJwksUrl === undefined)) {
+    problems.push('IDP_ISSUER and IDP_JWKS_URL must be set together');
+  }
+  if (idpJwksUrl !== undefined && !/^https?:\/\//.test(idpJwksUrl)) {
+    problems.push('IDP_JWKS_URL must be an http(s) URL');
+  }
+  const demoRaw = read('DEMO');
+  if (demoRaw !== undefined && !['on', 'off'].includes(demoRaw)) {
+    problems.push(`DEMO must be on or off (got "${demoRaw}")`);
+  }
+
   const config: AppConfig = {
     host: read('HOST') ?? '127.0.0.1',
     port: integer('PORT', 3000, 0, 65535),
@@ -100,6 +149,16 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     http: {
       bodyLimitBytes: integer('HTTP_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
       shutdownGraceMs: integer('SHUTDOWN_GRACE_MS', 10_000, 0, 120_000),
+    },
+    auth: {
+      audience: read('AUTH_AUDIENCE') ?? 'urn:straatkubus:gateway',
+      idp: idpIssuer !== undefined && idpJwksUrl !== undefined ? { issuer: idpIssuer, jwksUrl: idpJwksUrl } : null,
+      clockToleranceSeconds: integer('AUTH_CLOCK_TOLERANCE_S', 30, 0, 300),
+    },
+    demo: {
+      enabled: demoRaw === undefined ? database.kind === 'pglite' : demoRaw === 'on',
+      seed: integer('DEMO_SEED', 1, 0, 2 ** 31 - 1),
+      scale: integer('DEMO_SCALE', 1, 1, 100),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);
