@@ -1,4 +1,6 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema.js';
+import { Identity1764050000000 } from './1764050000000-identity.js';
+import { Geography1764100000000 } from './1764100000000-geography.js';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
-export const MIGRATIONS = [InitialSchema1764000000000];
+export const MIGRATIONS = [InitialSchema1764000000000, Identity1764050000000, Geography1764100000000];

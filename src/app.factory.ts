@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
+import { type Clock, SystemClock } from './common/clock.js';
 import { jsonBodyMiddleware, requestContextMiddleware } from './common/http/http-middleware.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import type { AppConfig } from './config/app-config.js';
@@ -10,6 +11,8 @@ import { loadOpenApiDocument } from './openapi/openapi-document.js';
 export interface CreateAppOptions {
   /** Where log lines go (stdout when absent); tests pass a sink to read what was logged. */
   readonly logDestination?: DestinationStream;
+  /** The clock every module reads (tests pass one they can move). */
+  readonly clock?: Clock;
 }
 
 /**
@@ -19,7 +22,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = new AppLogger(config.logLevel, options.logDestination);
   const document = loadOpenApiDocument();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, document, logger }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register({ config, document, logger, clock: options.clock ?? new SystemClock() }), {
     logger,
     bodyParser: false,
     abortOnError: false,

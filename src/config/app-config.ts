@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { projectRoot } from '../common/project-root.js';
 
 /**
  * The gateway's whole configuration, read once from the environment at start-up.
@@ -10,6 +11,8 @@ export interface AppConfig {
   readonly logLevel: LogLevel;
   /** Directory for everything the gateway keeps on local disk (embedded database, demo keys). */
   readonly dataDir: string;
+  /** The reviewed policy files: roles, purposes, agreements, datasets, clients. */
+  readonly policiesDir: string;
   readonly database: DatabaseConfig;
   readonly http: HttpConfig;
   readonly auth: AuthConfig;
@@ -62,6 +65,7 @@ export const ENVIRONMENT: readonly EnvVariable[] = [
   { name: 'PORT', default: '3000', description: 'TCP port of the HTTP server.' },
   { name: 'LOG_LEVEL', default: 'info', description: `One of ${LOG_LEVELS.join(', ')}.` },
   { name: 'DATA_DIR', default: './data', description: 'Local state: the embedded database and the demo keys.' },
+  { name: 'POLICIES_DIR', default: './policies', description: 'The reviewed policy files (roles, purposes, agreements, datasets, clients).' },
   {
     name: 'DATABASE_URL',
     default: '(unset)',
@@ -145,6 +149,10 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
     port: integer('PORT', 3000, 0, 65535),
     logLevel: logLevelRaw as LogLevel,
     dataDir,
+    policiesDir: (() => {
+      const dir = read('POLICIES_DIR');
+      return dir === undefined ? path.join(projectRoot(), 'policies') : path.resolve(cwd, dir);
+    })(),
     database,
     http: {
       bodyLimitBytes: integer('HTTP_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -55,10 +55,220 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who the gateway takes the caller to be.
+         * @description Partner systems sign a fresh token per request (private_key_jwt style: iss = sub = client id,
+         *     aud = the gateway, at most 5 minutes, a unique jti); people bring a token from the municipality's
+         *     identity provider with roles, purposes and org claims.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partner clients and their active signing keys (administrators only). */
+        get: operations["listClients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clients/{clientId}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a public signing key for a client (key rotation keeps several active). */
+        post: operations["registerClientKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/clients/{clientId}/keys/{kid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: components["parameters"]["ClientId"];
+                kid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a client's signing key; tokens signed with it are refused from now on. */
+        delete: operations["revokeClientKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Data-sharing agreements from policies/ with their status today (administrators only). */
+        get: operations["listAgreements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/geography/{level}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Units of one level (gemeente, wijk, buurt, street, pc6), optionally within a coarser unit.
+         * @description Public reference data (no token). Street units are a street within one buurt (`Texelstraat@BU00345104`),
+         *     pc6 units a postcode within one street unit (`1312AB@Texelstraat@BU00345104`), so every level nests
+         *     exactly in the one above it. Addresses are never published. JSON by default; GeoJSON (WGS84) with
+         *     `Accept: application/geo+json` or `?format=geojson`.
+         */
+        get: operations["listGeographyUnits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/geography/units/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One unit of any level, with its outline. */
+        get: operations["getGeographyUnit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Me: {
+            /** @enum {string} */
+            kind: "client" | "person";
+            id: string;
+            organisation: string;
+            roles: string[];
+            purposes: string[];
+            /** @description What the policies in force today let this caller do. */
+            permissions: {
+                policyHash: string;
+                /** @description Datasets the caller's organisation may deliver today, and the agreement that allows it. */
+                supply: {
+                    dataset: string;
+                    rule: string;
+                }[];
+                /** @description Per purpose the token carries, the datasets it may read aggregates of, how fine, with which k. */
+                aggregates: {
+                    purpose: string;
+                    dataset: string;
+                    /** @enum {string} */
+                    finestLevel: "pc6" | "street" | "buurt" | "wijk" | "gemeente";
+                    k: number;
+                }[];
+                reportSignals: boolean;
+                readAuditLog: boolean;
+                manageClients: boolean;
+            };
+        };
+        /** @description A public signing key (ES256 on P-256, EdDSA on Ed25519, or PS256 with RSA ≥ 2048 bits). */
+        PublicJwk: {
+            /** @enum {string} */
+            kty: "EC" | "OKP" | "RSA";
+            /** @enum {string} */
+            alg: "ES256" | "EdDSA" | "PS256";
+            crv?: string;
+            x?: string;
+            y?: string;
+            n?: string;
+            e?: string;
+            kid?: string;
+            /** @enum {string} */
+            use?: "sig";
+        };
+        ClientKey: {
+            kid: string;
+            alg: string;
+            /**
+             * @description policy = in policies/clients (reviewed), registered = through the admin API or command.
+             * @enum {string}
+             */
+            source: "policy" | "registered";
+            /** Format: date-time */
+            createdAt?: string;
+        };
+        Client: {
+            id: string;
+            title: string;
+            organisation: string;
+            roles: string[];
+            keys: components["schemas"]["ClientKey"][];
+        };
+        AgreementStatus: {
+            id: string;
+            title: string;
+            partner: string;
+            datasets: string[];
+            purposes: string[];
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+            retentionMonths: number;
+            /** @enum {string} */
+            status: "pending" | "active" | "expired";
+        };
         HealthStatus: {
             /** @enum {string} */
             status: "up" | "down";
@@ -90,6 +300,63 @@ export interface components {
             parameter?: string;
             header?: string;
             code?: string;
+        };
+        /** @enum {string} */
+        GeoLevel: "gemeente" | "wijk" | "buurt" | "street" | "pc6";
+        /** @description The code of the one unit at every coarser level that contains this unit. */
+        GeoParents: {
+            gemeente?: string;
+            wijk?: string;
+            buurt?: string;
+            street?: string;
+        };
+        GeoUnit: {
+            code: string;
+            name: string;
+            level: components["schemas"]["GeoLevel"];
+            year: number;
+            parents: components["schemas"]["GeoParents"];
+            addressCount: number;
+            centroid: null | {
+                lon: number;
+                lat: number;
+            };
+            /** @description Outline in WGS84 (only on a single unit). */
+            geometry?: null | components["schemas"]["GeoJsonGeometry"];
+        };
+        GeoUnitList: {
+            year: number;
+            level: components["schemas"]["GeoLevel"];
+            within?: string;
+            attribution: string;
+            units: components["schemas"]["GeoUnit"][];
+        };
+        GeoJsonGeometry: {
+            /** @enum {string} */
+            type: "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon";
+            coordinates: unknown[];
+        };
+        GeoFeature: {
+            /** @constant */
+            type: "Feature";
+            id: string;
+            geometry: null | components["schemas"]["GeoJsonGeometry"];
+            properties: {
+                code: string;
+                name: string;
+                level: components["schemas"]["GeoLevel"];
+                year: number;
+                parents: components["schemas"]["GeoParents"];
+                addressCount: number;
+            };
+        };
+        GeoFeatureCollection: {
+            /** @constant */
+            type: "FeatureCollection";
+            year?: number;
+            level?: components["schemas"]["GeoLevel"];
+            attribution?: string;
+            features: components["schemas"]["GeoFeature"][];
         };
     };
     responses: {
@@ -138,6 +405,15 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The request conflicts with what exists. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Not able to serve now; nothing was changed. */
         ServiceUnavailable: {
             headers: {
@@ -147,8 +423,23 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description The Accept header allows neither application/json nor application/geo+json. */
+        GeographyNotAcceptable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
-    parameters: never;
+    parameters: {
+        ClientId: string;
+        /** @description Geography version (CBS codes change by year); the most recent imported year when absent. */
+        GeographyYear: string;
+        /** @description `geojson` for a GeoJSON answer regardless of Accept; `json` for JSON. */
+        GeographyFormat: "json" | "geojson";
+    };
     requestBodies: never;
     headers: {
         /** @description Full semantic version of the API that answered. */
@@ -224,6 +515,197 @@ export interface operations {
                     };
                 };
             };
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The authenticated principal. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    listClients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every registered client. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        clients: components["schemas"]["Client"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    registerClientKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: components["parameters"]["ClientId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicJwk"];
+            };
+        };
+        responses: {
+            /** @description Registered. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    revokeClientKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: components["parameters"]["ClientId"];
+                kid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    listAgreements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every agreement. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        policyHash: string;
+                        agreements: components["schemas"]["AgreementStatus"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    listGeographyUnits: {
+        parameters: {
+            query?: {
+                /** @description Code of a unit of a coarser level (e.g. `WK003451`); only units inside it are listed. */
+                within?: string;
+                /** @description Geography version (CBS codes change by year); the most recent imported year when absent. */
+                year?: components["parameters"]["GeographyYear"];
+                /** @description `geojson` for a GeoJSON answer regardless of Accept; `json` for JSON. */
+                format?: components["parameters"]["GeographyFormat"];
+            };
+            header?: never;
+            path: {
+                level: "gemeente" | "wijk" | "buurt" | "street" | "pc6";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The units, ordered by code. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoUnitList"];
+                    "application/geo+json": components["schemas"]["GeoFeatureCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            406: components["responses"]["GeographyNotAcceptable"];
+        };
+    };
+    getGeographyUnit: {
+        parameters: {
+            query?: {
+                /** @description Geography version (CBS codes change by year); the most recent imported year when absent. */
+                year?: components["parameters"]["GeographyYear"];
+                /** @description `geojson` for a GeoJSON answer regardless of Accept; `json` for JSON. */
+                format?: components["parameters"]["GeographyFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description A unit code (`GM0034`, `WK003451`, `BU00345104`, `Texelstraat@BU00345104`, …), URL-encoded. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unit. */
+            200: {
+                headers: {
+                    "API-Version": components["headers"]["API-Version"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GeoUnit"];
+                    "application/geo+json": components["schemas"]["GeoFeature"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            406: components["responses"]["GeographyNotAcceptable"];
         };
     };
 }

@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
 import { createApp } from '../../src/app.factory.js';
+import type { Clock } from '../../src/common/clock.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
 import { Database } from '../../src/database/database.js';
 import { LogSink } from './log-sink.js';
@@ -16,12 +17,12 @@ export interface TestApp {
 }
 
 /** The real gateway on a fresh database (real migrations), logging into a sink the test can read. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const testDatabase: TestDatabase = await createTestDatabase();
-  const base = loadConfig({ LOG_LEVEL: 'info', ...env });
+  const base = loadConfig({ LOG_LEVEL: 'info', DEMO: 'off', ...env });
   const config: AppConfig = { ...base, database: testDatabase.config };
   const logs = new LogSink();
-  const app = await createApp(config, { logDestination: logs });
+  const app = await createApp(config, { logDestination: logs, ...(options.clock && { clock: options.clock }) });
   return {
     app,
     server: app.getHttpServer(),
@@ -33,4 +34,21 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await testDatabase.drop();
     },
   };
+}
+
+/** A clock the test sets; the whole gateway reads it (token lifetimes, agreements in force). */
+export class TestClock {
+  constructor(private current: Date) {}
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  set(iso: string): void {
+    this.current = new Date(iso);
+  }
+
+  get seconds(): number {
+    return Math.floor(this.current.getTime() / 1000);
+  }
 }
