@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { AppLogger } from './common/logging/app-logger.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
+import { PolicyError } from './policies/policy-error.js';
 
 async function main(): Promise<void> {
   let config;
@@ -52,5 +53,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`Gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  // A policy set that does not check out is a configuration error, like a bad environment.
+  process.exit(error instanceof PolicyError ? 78 : 1);
 });

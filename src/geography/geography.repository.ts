@@ -71,17 +71,18 @@ export class GeographyRepository {
   /** Which of `codes` exist as units of the year (to check that referenced parents are there). */
   async existingCodes(tx: EntityManager, year: number, codes: readonly string[]): Promise<Set<string>> {
     if (codes.length === 0) return new Set();
-    const rows = (await tx.query('SELECT code FROM geo_unit WHERE year = $1 AND code = ANY($2::text[])', [year, codes])) as {
-      code: string;
-    }[];
+    const rows = await tx.query<{ code: string }[]>('SELECT code FROM geo_unit WHERE year = $1 AND code = ANY($2::text[])', [
+      year,
+      codes,
+    ]);
     return new Set(rows.map((r) => r.code));
   }
 
   async buurtParents(tx: EntityManager, year: number): Promise<Map<string, BuurtParents>> {
-    const rows = (await tx.query(
+    const rows = await tx.query<{ code: string; wijk_code: string; gemeente_code: string }[]>(
       `SELECT code, wijk_code, gemeente_code FROM geo_unit WHERE year = $1 AND level = 'buurt'`,
       [year],
-    )) as { code: string; wijk_code: string; gemeente_code: string }[];
+    );
     return new Map(rows.map((r) => [r.code, { wijk: r.wijk_code, gemeente: r.gemeente_code }]));
   }
 

@@ -9,14 +9,20 @@ const UNIT = '/v1/geography/units/{code}';
 
 describe('geography over HTTP (a small synthetic city, seeded through the importer)', () => {
   let t: TestApp;
+  let seeded: boolean;
   beforeAll(async () => {
     t = await startTestApp();
-    const seeder = t.app.get(DemoSeeder);
-    expect(await seeder.seedIfEmpty({ seed: 3, scale: 0.1, wijken: ['WK003450', 'WK003451'] })).toBe(true);
-    expect(await seeder.seedIfEmpty({ seed: 3, scale: 0.1, wijken: ['WK003450'] })).toBe(false);
+    seeded = await t.app.get(DemoSeeder).seedIfEmpty({ seed: 3, scale: 0.1, wijken: ['WK003450', 'WK003451'] });
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('seeds a city only into an empty geography (the demo is off in tests)', async () => {
+    expect(seeded).toBe(true);
+    expect(await t.app.get(DemoSeeder).seedIfEmpty({ seed: 3, scale: 0.1, wijken: ['WK003401'] })).toBe(false);
+    const wijken = await request(t.server).get('/v1/geography/wijk');
+    expect(wijken.body.units.map((u: { code: string }) => u.code)).toEqual(['WK003450', 'WK003451']);
   });
 
   it('lists buurten within a wijk as JSON, without a token, each with its parents and address count', async () => {
