@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthenticationGuard } from './auth/authentication.guard.js';
 import { ClientsModule } from './clients/clients.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         CommonModule.forRoot(logger, clock),
         DatabaseModule,
         PoliciesModule.forRoot(config.policiesDir),
+        AuditModule,
         OpenApiModule.forRoot(document),
         HealthModule,
         GeographyModule,

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { AuditWriter } from '../audit/audit-writer.js';
+import type { AuditRecord } from '../audit/audit-record.js';
 import { ClientKeyRepository } from '../auth/client-key.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
@@ -24,6 +26,7 @@ export class ClientsService {
     private readonly keys: ClientKeyRepository,
     private readonly database: Database,
     private readonly clock: Clock,
+    private readonly audit: AuditWriter,
   ) {}
 
   async listClients(_principal: Principal): Promise<Client[]> {
@@ -42,20 +45,30 @@ export class ClientsService {
     }));
   }
 
-  async registerKey(_principal: Principal, clientId: string, body: unknown): Promise<ClientKey> {
+  async registerKey(principal: Principal, clientId: string, body: unknown): Promise<ClientKey> {
     this.requireClient(clientId);
     const checked = await checkPublicJwk(body);
     if (!checked.ok) throw new ValidationProblem(checked.errors);
     const { jwk } = checked;
     const inPolicy = this.store.policies.clients.find((c) => c.id === clientId)!.keys.some((k) => k.kid === jwk.kid);
-    const created = !inPolicy && (await this.database.withTransaction((tx) => this.keys.register(tx, clientId, jwk.kid, jwk)));
+    const created =
+      !inPolicy &&
+      (await this.database.withTransaction(async (tx) => {
+        const inserted = await this.keys.register(tx, clientId, jwk.kid, jwk);
+        if (inserted) await this.audit.append(tx, adminEvent(principal, 'client-key.registered', clientId, jwk.kid, this.store.hash));
+        return inserted;
+      }));
     if (!created) throw new ConflictProblem(`Client ${clientId} already has a key with kid ${jwk.kid}; choose another kid.`);
     return { kid: jwk.kid, alg: jwk.alg, source: 'registered', createdAt: this.clock.now().toISOString() };
   }
 
-  async revokeKey(_principal: Principal, clientId: string, kid: string): Promise<void> {
+  async revokeKey(principal: Principal, clientId: string, kid: string): Promise<void> {
     this.requireClient(clientId);
-    const revoked = await this.database.withTransaction((tx) => this.keys.revoke(tx, clientId, kid));
+    const revoked = await this.database.withTransaction(async (tx) => {
+      const done = await this.keys.revoke(tx, clientId, kid);
+      if (done) await this.audit.append(tx, adminEvent(principal, 'client-key.revoked', clientId, kid, this.store.hash));
+      return done;
+    });
     if (!revoked) throw new NotFoundProblem(`Client ${clientId} has no active registered key ${kid}.`);
   }
 
@@ -84,4 +97,18 @@ export class ClientsService {
       throw new NotFoundProblem(`There is no client ${clientId}.`);
     }
   }
+}
+
+function adminEvent(principal: Principal, type: string, clientId: string, kid: string, policyHash: string): AuditRecord {
+  return {
+    type,
+    actor: principal.id,
+    actorKind: principal.kind,
+    organisation: principal.organisation,
+    roles: principal.roles,
+    action: type.endsWith('registered') ? 'create' : 'delete',
+    resource: { type: 'ClientKey', client: clientId, kid },
+    outcome: 'success',
+    policyHash,
+  };
 }

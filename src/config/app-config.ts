@@ -16,7 +16,19 @@ export interface AppConfig {
   readonly database: DatabaseConfig;
   readonly http: HttpConfig;
   readonly auth: AuthConfig;
+  readonly audit: AuditConfig;
   readonly demo: DemoConfig;
+}
+
+export interface AuditConfig {
+  /** Ed25519 private key (PEM) that signs checkpoints; kept outside the database. Created if missing. */
+  readonly signingKeyFile: string;
+  /** Name of this log in its checkpoints, so a checkpoint of one installation never verifies another. */
+  readonly origin: string;
+  /** How often a checkpoint is issued when the log has grown, in seconds. */
+  readonly checkpointIntervalSeconds: number;
+  /** How often queued events are sequenced into the log, in milliseconds. */
+  readonly sequenceIntervalMs: number;
 }
 
 export interface AuthConfig {
@@ -87,6 +99,14 @@ export const ENVIRONMENT: readonly EnvVariable[] = [
   },
   { name: 'IDP_JWKS_URL', default: '(unset)', description: "URL of the identity provider's public keys (JWKS)." },
   { name: 'AUTH_CLOCK_TOLERANCE_S', default: '30', description: 'Clock skew tolerated on exp, nbf and iat, in seconds.' },
+  {
+    name: 'AUDIT_SIGNING_KEY_FILE',
+    default: '$DATA_DIR/keys/audit-checkpoint.pem',
+    description: 'Ed25519 private key (PEM) that signs audit checkpoints; keep it outside the database. Created if missing.',
+  },
+  { name: 'AUDIT_ORIGIN', default: 'straatkubus-gateway/audit', description: 'Name of this audit log in its signed checkpoints.' },
+  { name: 'AUDIT_CHECKPOINT_INTERVAL_S', default: '300', description: 'How often a checkpoint is issued when the log has grown.' },
+  { name: 'AUDIT_SEQUENCE_INTERVAL_MS', default: '200', description: 'How often queued audit events are sequenced into the log.' },
   {
     name: 'DEMO',
     default: 'on with PGlite, off with DATABASE_URL',
@@ -162,6 +182,15 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       audience: read('AUTH_AUDIENCE') ?? 'urn:straatkubus:gateway',
       idp: idpIssuer !== undefined && idpJwksUrl !== undefined ? { issuer: idpIssuer, jwksUrl: idpJwksUrl } : null,
       clockToleranceSeconds: integer('AUTH_CLOCK_TOLERANCE_S', 30, 0, 300),
+    },
+    audit: {
+      signingKeyFile: (() => {
+        const file = read('AUDIT_SIGNING_KEY_FILE');
+        return file === undefined ? path.join(dataDir, 'keys', 'audit-checkpoint.pem') : path.resolve(cwd, file);
+      })(),
+      origin: read('AUDIT_ORIGIN') ?? 'straatkubus-gateway/audit',
+      checkpointIntervalSeconds: integer('AUDIT_CHECKPOINT_INTERVAL_S', 300, 1, 86_400),
+      sequenceIntervalMs: integer('AUDIT_SEQUENCE_INTERVAL_MS', 200, 10, 60_000),
     },
     demo: {
       enabled: demoRaw === undefined ? database.kind === 'pglite' : demoRaw === 'on',

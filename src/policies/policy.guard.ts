@@ -20,13 +20,13 @@ export class PolicyGuard implements CanActivate {
     private readonly recorder: DecisionRecorder,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const required = this.reflector.get<RequiredPermission | undefined>(REQUIRED_PERMISSION, context.getHandler());
     if (!required) return true;
     const principal = context.switchToHttp().getRequest<Request & { user?: Principal }>().user;
     if (!principal) return false;
     const decision = this.pdp.decide(principal, required.action, required.subject, {});
-    this.recorder.record(decision.record);
+    await this.recorder.record(decision.record);
     if (!decision.allowed) {
       throw new ForbiddenProblem(decision.reason ?? 'The policy does not allow this.', { rule: decision.rule });
     }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
+import { AuditRepository } from '../../src/audit/audit.repository.js';
+import { AuditSequencer } from '../../src/audit/audit-sequencer.js';
 import { expectContract } from '../support/contract.js';
 import { clientToken, FakeIdentityProvider, newSigningKey, type SigningKey } from '../support/tokens.js';
 import { startTestApp, TestClock, type TestApp } from '../support/test-app.js';
@@ -132,7 +134,9 @@ describe('authorisation over HTTP', () => {
     it('records every decision, allow and deny, with the policy hash and no token', async () => {
       const token = await person(ANALYST);
       await get('/v1/admin/clients', token);
-      const denial = t.logs.entries.reverse().find((e) => e.event === 'policy.decision' && e.actor === ANALYST.sub);
+      await t.app.get(AuditSequencer).flush();
+      const decisions = await t.app.get(AuditRepository).search({ actor: ANALYST.sub, type: 'policy.decision' }, -1, 1000);
+      const denial = decisions.at(-1);
       expect(denial).toMatchObject({
         outcome: 'deny',
         action: 'read',
@@ -142,6 +146,9 @@ describe('authorisation over HTTP', () => {
         policyHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       expect(t.logs.text).not.toContain(token);
+      expect(JSON.stringify(decisions)).not.toContain(token);
+      const allows = await t.app.get(AuditRepository).search({ actor: ADMIN.sub, outcome: 'allow' }, -1, 1000);
+      expect(allows).toContainEqual(expect.objectContaining({ rule: 'role:administrator', resource: { type: 'Client' } }));
     });
   });
 

@@ -43,24 +43,24 @@ describe('geography import', () => {
   // CI always has ../shared/data/almere, so there the test runs (and fails loudly if the files went missing).
   const withAlmere = haveAlmere || process.env.CI ? describe : describe.skip;
   withAlmere('with the real Almere files', () => {
-  it('imports the real Almere CBS layers: 71 wijken and 238 buurten with their names', async () => {
-    const wijken = await importer.importCbsGeoJson(readFileSync(path.join(ALMERE, 'almere_wijken_2025.geojson'), 'utf8'), 2025);
-    expect(wijken.units).toEqual({ gemeente: 1, wijk: 71 });
-    const buurten = await importer.importCbsGeoJson(readFileSync(path.join(ALMERE, 'almere_buurten_2025.geojson'), 'utf8'), 2025);
-    expect(buurten.units.buurt).toBe(238);
-    expect(await count('wijk')).toBe(71);
-    expect(await count('buurt')).toBe(238);
-    const [west] = await db.query<{ name: string; wijk_code: string; geometry: unknown; centroid_lon: number }>(
-      `SELECT name, wijk_code, geometry, centroid_lon FROM geo_unit WHERE year = 2025 AND code = 'BU00345104'`,
-    );
-    expect(west).toMatchObject({ name: 'Eilandenbuurt West', wijk_code: 'WK003451' });
-    expect(west!.centroid_lon).toBeCloseTo(5.3015, 2);
-    const [wijk] = await db.query<{ name: string; geometry: { type: string } }>(
-      `SELECT name, geometry FROM geo_unit WHERE year = 2025 AND code = 'WK003451'`,
-    );
-    // The buurten layer names its wijk but must not wipe the wijk's own outline.
-    expect(wijk).toMatchObject({ name: 'Eilandenbuurt', geometry: { type: 'Polygon' } });
-  });
+    it('imports the real Almere CBS layers: 71 wijken and 238 buurten with their names', async () => {
+      const wijken = await importer.importCbsGeoJson(readFileSync(path.join(ALMERE, 'almere_wijken_2025.geojson'), 'utf8'), 2025);
+      expect(wijken.units).toEqual({ gemeente: 1, wijk: 71 });
+      const buurten = await importer.importCbsGeoJson(readFileSync(path.join(ALMERE, 'almere_buurten_2025.geojson'), 'utf8'), 2025);
+      expect(buurten.units.buurt).toBe(238);
+      expect(await count('wijk')).toBe(71);
+      expect(await count('buurt')).toBe(238);
+      const [west] = await db.query<{ name: string; wijk_code: string; geometry: unknown; centroid_lon: number }>(
+        `SELECT name, wijk_code, geometry, centroid_lon FROM geo_unit WHERE year = 2025 AND code = 'BU00345104'`,
+      );
+      expect(west).toMatchObject({ name: 'Eilandenbuurt West', wijk_code: 'WK003451' });
+      expect(west!.centroid_lon).toBeCloseTo(5.3015, 2);
+      const [wijk] = await db.query<{ name: string; geometry: { type: string } }>(
+        `SELECT name, geometry FROM geo_unit WHERE year = 2025 AND code = 'WK003451'`,
+      );
+      // The buurten layer names its wijk but must not wipe the wijk's own outline.
+      expect(wijk).toMatchObject({ name: 'Eilandenbuurt', geometry: { type: 'Polygon' } });
+    });
   });
 
   it('refuses a bad CBS file, reporting every bad feature, and changes nothing', async () => {

@@ -1,5 +1,8 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { createApp } from '../../src/app.factory.js';
 import type { Clock } from '../../src/common/clock.js';
 import { type AppConfig, loadConfig } from '../../src/config/app-config.js';
@@ -19,7 +22,8 @@ export interface TestApp {
 /** The real gateway on a fresh database (real migrations), logging into a sink the test can read. */
 export async function startTestApp(env: Record<string, string> = {}, options: { clock?: Clock } = {}): Promise<TestApp> {
   const testDatabase: TestDatabase = await createTestDatabase();
-  const base = loadConfig({ LOG_LEVEL: 'info', DEMO: 'off', ...env });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sk-app-'));
+  const base = loadConfig({ LOG_LEVEL: 'info', DEMO: 'off', DATA_DIR: dataDir, ...env });
   const config: AppConfig = { ...base, database: testDatabase.config };
   const logs = new LogSink();
   const app = await createApp(config, { logDestination: logs, ...(options.clock && { clock: options.clock }) });
@@ -32,6 +36,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     async close() {
       await app.close();
       await testDatabase.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

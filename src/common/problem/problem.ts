@@ -73,6 +73,9 @@ export class MalformedBodyProblem extends ProblemError {
 }
 
 export class UnauthorizedProblem extends ProblemError {
+  /** The rule the token broke, for the audit log (the detail repeats it for the caller). */
+  reason = 'no valid bearer token';
+
   constructor(detail = 'A valid bearer token is required.') {
     super(401, 'unauthorized', 'Unauthorized', detail);
   }
