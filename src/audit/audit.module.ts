@@ -9,6 +9,7 @@ import { AuditService } from './audit.service.js';
 import { AuditWriter } from './audit-writer.js';
 import { loadCheckpointKey } from './checkpoint-key.js';
 import { CHECKPOINT_KEY, CheckpointService } from './checkpoint.service.js';
+import { PolicyVersionRecorder } from './policy-version.recorder.js';
 
 /** The tamper-evident audit log: every module writes through AuditWriter; privacy officers read it. */
 @Global()
@@ -20,6 +21,7 @@ import { CHECKPOINT_KEY, CheckpointService } from './checkpoint.service.js';
     AuditSequencer,
     CheckpointService,
     AuditService,
+    PolicyVersionRecorder,
     {
       provide: CHECKPOINT_KEY,
       inject: [APP_CONFIG, AppLogger],

@@ -8,7 +8,7 @@ import { AuditWriter } from './audit-writer.js';
 import { integer, parseEventQuery } from './audit-query.js';
 import { CheckpointService } from './checkpoint.service.js';
 import type { AuditEvent } from './core/audit-event.js';
-import { EXPORT_FORMAT } from './core/export-format.js';
+import { eventLine, headerLine, trailerLine } from './core/export-format.js';
 import { consistencyProof, inclusionProof } from './core/merkle.js';
 
 type Query = Readonly<Record<string, unknown>>;
@@ -65,16 +65,15 @@ export class AuditService {
   async exportLog(principal: Principal): Promise<AsyncIterable<string>> {
     await this.recordAccess(principal, 'export', 'log', { format: 'jsonl' });
     const checkpoint = await this.checkpoints.issue();
-    const header = { format: EXPORT_FORMAT, version: 1, origin: checkpoint.origin, publicKey: this.checkpoints.publicKeyPem };
+    const header = headerLine(checkpoint.origin, { publicKey: this.checkpoints.publicKeyPem, exportedAt: checkpoint.issuedAt });
     const repository = this.repository;
     return (async function* () {
-      yield `${JSON.stringify(header)}\n`;
+      yield `${header}\n`;
       for (let from = 0; from < checkpoint.treeSize; from += EXPORT_BATCH) {
-        for (const event of await repository.range(from, Math.min(from + EXPORT_BATCH, checkpoint.treeSize))) {
-          yield `${JSON.stringify(event)}\n`;
-        }
+        const events = await repository.range(from, Math.min(from + EXPORT_BATCH, checkpoint.treeSize));
+        yield events.map((event) => `${eventLine(event)}\n`).join('');
       }
-      yield `${JSON.stringify({ checkpoint })}\n`;
+      yield `${trailerLine(checkpoint)}\n`;
     })();
   }
 

@@ -64,6 +64,12 @@ describe('audit log over HTTP', () => {
     );
   });
 
+  it('records the policy version the gateway started with', async () => {
+    const versions = await events({ type: 'policy.version' });
+    expect(versions.body.events).toHaveLength(1);
+    expect(versions.body.events[0]).toMatchObject({ actorKind: 'system', policyHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
   it('records its own reads', async () => {
     await events({ organisation: 'gemeente-almere', limit: '5' });
     const reads = await events({ type: 'audit.read', actor: OFFICER.sub });
