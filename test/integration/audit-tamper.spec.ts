@@ -32,9 +32,9 @@ describe('audit log under tampering', () => {
   let earlier: Checkpoint;
 
   const exportLines = async (): Promise<string[]> => {
-    const lines: string[] = [];
-    for await (const chunk of await service.exportLog(OFFICER)) lines.push(chunk.trimEnd());
-    return lines;
+    let text = '';
+    for await (const chunk of await service.exportLog(OFFICER)) text += chunk;
+    return text.trimEnd().split('\n');
   };
   const verify = async (options: { earlier?: Checkpoint } = {}) => {
     const lines = await exportLines();
