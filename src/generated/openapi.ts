@@ -325,10 +325,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/datasets/{dataset}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset: string;
+            };
+            cookie?: never;
+        };
+        /** Your organisation's batches of this dataset, newest first. */
+        get: operations["listBatches"];
+        put?: never;
+        /**
+         * Upload one batch (a monthly extract) of a dataset your organisation supplies.
+         * @description The body is streamed: `text/csv` (`;` or `,` separated, header row, UTF-8 with or without BOM),
+         *     `application/x-ndjson` (one JSON object per line) or `application/json` (an array of objects).
+         *     Every row is checked against the dataset's declaration in `policies/datasets/`; BSNs are checked
+         *     (11-proef) and replaced by a keyed pseudonym before anything is stored; addresses are located in the
+         *     reference geography. The batch is atomic: one bad row rejects it (422) and nothing is stored. A new
+         *     batch for the same dataset and period supersedes the previous one. Send an `Idempotency-Key` to make
+         *     retries safe.
+         */
+        post: operations["uploadBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/batches/{batchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        /** The receipt of one of your batches. */
+        get: operations["getBatch"];
+        put?: never;
+        post?: never;
+        /** Withdraw one of your batches; its records are removed, the audit trail stays. */
+        delete: operations["withdrawBatch"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        RowError: {
+            /** @description Data row number, 1 = the first row after the header (0: the file as a whole). */
+            row: number;
+            field?: string;
+            reason: string;
+        };
+        BatchReceipt: {
+            /** Format: uuid */
+            id: string;
+            dataset: string;
+            period: string;
+            /** @enum {string} */
+            status: "stored" | "superseded" | "withdrawn" | "purged" | "rejected";
+            /** Format: date-time */
+            receivedAt: string;
+            rows: {
+                total: number;
+                accepted: number;
+                rejected: number;
+            };
+            /** Format: uuid */
+            supersedes?: string | null;
+            /** Format: uuid */
+            supersededBy?: string | null;
+            /** Format: date-time */
+            withdrawnAt?: string | null;
+            /** Format: date */
+            retainUntil?: string | null;
+            contentSha256?: string;
+        };
+        BatchRejected: components["schemas"]["Problem"] & {
+            rowErrors: components["schemas"]["RowError"][];
+            rowErrorsTotal: number;
+            rows: {
+                total: number;
+                accepted: number;
+                rejected: number;
+            };
+        };
         Hash: string;
         Checkpoint: {
             origin: string;
@@ -1136,6 +1224,141 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    listBatches: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                dataset: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The batches. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        batches: components["schemas"]["BatchReceipt"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    uploadBatch: {
+        parameters: {
+            query: {
+                /** @description Reference period of the batch, e.g. 2026-10 (month), 2026-Q3 (quarter), 2026 (year). */
+                period: string;
+            };
+            header?: {
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                dataset: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/x-ndjson": string;
+                "application/json": Record<string, never>[];
+            };
+        };
+        responses: {
+            /** @description The same Idempotency-Key and body as an earlier upload; its receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchReceipt"];
+                };
+            };
+            /** @description Stored; the receipt. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchReceipt"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["BadRequest"];
+            /** @description The batch was rejected; every row error is listed (capped, with the total) and nothing was stored. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["BatchRejected"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchReceipt"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    withdrawBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn; the updated receipt. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchReceipt"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }
