@@ -30,7 +30,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.disable('etag');
   app.use(requestContextMiddleware(logger, document.info.version));
-  app.use(jsonBodyMiddleware(config.http.bodyLimitBytes));
+  // Batch uploads stream their bodies through the ingestion pipeline, JSON arrays included.
+  app.use(jsonBodyMiddleware(config.http.bodyLimitBytes, [/^\/v1\/datasets\/[^/]+\/batches$/]));
   await app.init();
   return app;
 }

@@ -13,11 +13,12 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GeographyModule } from './geography/geography.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IngestionModule } from './ingestion/ingestion.module.js';
 import type { OpenApiDocument } from './openapi/openapi-document.js';
 import { OpenApiModule } from './openapi/openapi.module.js';
-import { DecisionRecorder } from './policies/decision-recorder.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { PolicyGuard } from './policies/policy.guard.js';
+import { SignalsModule } from './signals/signals.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -42,9 +43,10 @@ export class AppModule {
         GeographyModule,
         AuthModule,
         ClientsModule,
+        IngestionModule,
+        SignalsModule,
       ],
       providers: [
-        DecisionRecorder,
         // Order matters: authenticate first, then check the route's permission.
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useClass: PolicyGuard },

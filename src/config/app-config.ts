@@ -17,7 +17,15 @@ export interface AppConfig {
   readonly http: HttpConfig;
   readonly auth: AuthConfig;
   readonly audit: AuditConfig;
+  readonly ingestion: IngestionConfig;
   readonly demo: DemoConfig;
+}
+
+export interface IngestionConfig {
+  /** The secret key of the BSN pseudonyms (HMAC-SHA-256), in a file outside the database. Created if missing. */
+  readonly pseudonymKeyFile: string;
+  /** Largest accepted upload, in bytes. */
+  readonly maxUploadBytes: number;
 }
 
 export interface AuditConfig {
@@ -108,6 +116,12 @@ export const ENVIRONMENT: readonly EnvVariable[] = [
   { name: 'AUDIT_CHECKPOINT_INTERVAL_S', default: '300', description: 'How often a checkpoint is issued when the log has grown.' },
   { name: 'AUDIT_SEQUENCE_INTERVAL_MS', default: '200', description: 'How often queued audit events are sequenced into the log.' },
   {
+    name: 'PSEUDONYM_KEY_FILE',
+    default: '$DATA_DIR/keys/pseudonym.key',
+    description: 'Secret key (32+ random bytes, base64) of the BSN pseudonyms; outside the database, never in the repository. Created if missing.',
+  },
+  { name: 'UPLOAD_MAX_BYTES', default: '4294967296', description: 'Largest accepted batch upload, in bytes.' },
+  {
     name: 'DEMO',
     default: 'on with PGlite, off with DATABASE_URL',
     description: 'on/off: demo identities (keys under $DATA_DIR/demo) and the synthetic city on first start.',
@@ -191,6 +205,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): AppConfig {
       origin: read('AUDIT_ORIGIN') ?? 'straatkubus-gateway/audit',
       checkpointIntervalSeconds: integer('AUDIT_CHECKPOINT_INTERVAL_S', 300, 1, 86_400),
       sequenceIntervalMs: integer('AUDIT_SEQUENCE_INTERVAL_MS', 200, 10, 60_000),
+    },
+    ingestion: {
+      pseudonymKeyFile: (() => {
+        const file = read('PSEUDONYM_KEY_FILE');
+        return file === undefined ? path.join(dataDir, 'keys', 'pseudonym.key') : path.resolve(cwd, file);
+      })(),
+      maxUploadBytes: integer('UPLOAD_MAX_BYTES', 4 * 1024 ** 3, 1024, 64 * 1024 ** 3),
     },
     demo: {
       enabled: demoRaw === undefined ? database.kind === 'pglite' : demoRaw === 'on',

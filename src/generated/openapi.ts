@@ -374,10 +374,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/signals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a near-time signal from the field (frontline partners).
+         * @description A category from `policies/signal-categories.yaml`, a location and the time of the observation —
+         *     and nothing else: free text is refused, because free text is where personal data leaks.
+         *     The location is an address (stored only as its pc6 unit, never the house number), a 6-character
+         *     postcode or a street unit code (`Texelstraat@BU00345104`), located in the most recent geography.
+         *     A postcode is stored as its pc6 unit when it has one; when it spans several streets of one buurt
+         *     only the buurt is kept; a postcode that spans several buurten is refused (give an address or a
+         *     street). `observedAt` may be at most 5 minutes ahead of the gateway's clock and at most 366 days old.
+         */
+        post: operations["reportSignal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signals/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signal taxonomy in force (any authenticated caller). */
+        get: operations["listSignalCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A near-time signal. No free text; any property not listed here is refused. */
+        SignalReport: {
+            /** @description An id from GET /v1/signals/categories. */
+            category: string;
+            /**
+             * Format: date-time
+             * @description When it was observed (not more than 5 minutes ahead
+             */
+            observedAt: string;
+            location: components["schemas"]["SignalAddress"] | components["schemas"]["SignalPostcode"] | components["schemas"]["SignalStreet"];
+        };
+        /** @description An address; stored only as its pc6 unit. */
+        SignalAddress: {
+            postcode: string;
+            huisnummer: number;
+            toevoeging?: string;
+        };
+        SignalPostcode: {
+            pc6: string;
+        };
+        /** @description A street unit code, street name @ buurt code (see GET /v1/geography/street). */
+        SignalStreet: {
+            street: string;
+        };
+        Signal: {
+            /** Format: uuid */
+            id: string;
+            category: string;
+            /** Format: date-time */
+            observedAt: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @description The finest unit the signal could be located in without ambiguity; never an address. */
+            location: {
+                /** @enum {string} */
+                level: "pc6" | "street" | "buurt";
+                unit: string;
+            };
+        };
+        SignalCategory: {
+            id: string;
+            title: string;
+            /** @enum {string} */
+            domain: "fysiek" | "sociaal" | "veiligheid";
+        };
+        SignalCategoryList: {
+            policyHash: string;
+            categories: components["schemas"]["SignalCategory"][];
+        };
         RowError: {
             /** @description Data row number, 1 = the first row after the header (0: the file as a whole). */
             row: number;
@@ -1359,6 +1451,57 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    reportSignal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignalReport"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Signal"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["BadRequest"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSignalCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every category a signal may have. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignalCategoryList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

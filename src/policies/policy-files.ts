@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 
 /** Files holding a list of entries, one file per kind. */
-export const LIST_FILES = ['organisations.yaml', 'roles.yaml', 'purposes.yaml'] as const;
+export const LIST_FILES = ['organisations.yaml', 'roles.yaml', 'purposes.yaml', 'signal-categories.yaml'] as const;
 /** Directories holding one entry per `.yaml` file. */
 export const ENTRY_DIRS = ['datasets', 'agreements', 'clients'] as const;
 

@@ -40,6 +40,19 @@ describe('loadPolicies on the fixture', () => {
     expect(purposes.find((p) => p.id === 'monitoring')?.k).toBe(12);
   });
 
+  it('loads the signal taxonomy in file order', () => {
+    const categories = loadPolicies(FIXTURE_POLICIES).signalCategories;
+    expect(categories.map((c) => c.id)).toEqual(['overlast-jongeren', 'vernieling', 'verwaarlozing-woning', 'zorgen-bewoner']);
+    expect(categories[3]).toEqual({ id: 'zorgen-bewoner', title: 'Zorgen over een bewoner (zonder details)', domain: 'sociaal' });
+  });
+
+  it('includes the signal taxonomy in the hash', () => {
+    copy = new PolicyCopy();
+    const hash = loadPolicies(copy.dir).hash;
+    copy.edit('signal-categories.yaml', 'title: Vernieling of vandalisme', 'title: Vernieling');
+    expect(loadPolicies(copy.dir).hash).not.toBe(hash);
+  });
+
   it('keeps the extra keys of a dataset file', () => {
     const bevolking = loadPolicies(FIXTURE_POLICIES).datasets.find((d) => d.id === 'bevolking');
     expect(bevolking?.fields).toEqual([{ name: 'leeftijdsklasse', type: 'string' }]);
@@ -203,6 +216,25 @@ describe('loadPolicies refuses broken policies, naming file and field', () => {
     const problems = broken((c) => c.edit('agreements/politie-onderzoek.yaml', 'purposes: [onderzoek]', 'purposes: [onderzoek'));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^agreements\/politie-onderzoek\.yaml: line \d+: invalid YAML/);
+  });
+
+  it('a signal category with an unknown domain, a misspelt key and a duplicate id', () => {
+    const problems = broken((c) =>
+      c
+        .edit('signal-categories.yaml', 'domain: fysiek', 'domain: milieu')
+        .edit('signal-categories.yaml', '  title: Zorgen over een bewoner (zonder details)', '  title: Zorgen\n  note: free text')
+        .edit('signal-categories.yaml', 'id: vernieling', 'id: overlast-jongeren'),
+    );
+    expect(problems).toEqual([
+      'signal-categories.yaml: [2].domain: must be one of fysiek, sociaal, veiligheid (got "milieu")',
+      'signal-categories.yaml: [3].note: is not a known key',
+      'signal-categories.yaml: [1].id: duplicate signal category id "overlast-jongeren" (also in signal-categories.yaml: [0])',
+    ]);
+  });
+
+  it('a missing signal taxonomy', () => {
+    const problems = broken((c) => c.remove('signal-categories.yaml'));
+    expect(problems).toEqual(['signal-categories.yaml: file is missing']);
   });
 
   it('a missing list file', () => {

@@ -10,6 +10,7 @@ import type {
   PolicySet,
   Purpose,
   RoleDefinition,
+  SignalCategory,
 } from './policy-set.js';
 import { type Kind, type Located, validateEntries } from './policy-validation.js';
 
@@ -33,6 +34,7 @@ export function loadPolicies(dir: string): PolicySet {
   const datasets = of<DatasetDefinition>('dataset');
   const agreements = of<Agreement>('agreement');
   const clients = of<ClientDefinition>('client');
+  const signalCategories = of<SignalCategory>('signal category');
 
   const roleById = byId(roles);
   const datasetById = byId(datasets);
@@ -45,6 +47,7 @@ export function loadPolicies(dir: string): PolicySet {
     ...checkUniqueIds('dataset', datasets),
     ...checkUniqueIds('agreement', agreements),
     ...checkUniqueIds('client', clients),
+    ...checkUniqueIds('signal category', signalCategories),
     ...roles.flatMap((r) => checkRole(r, roleById, entries.ids)),
     ...datasets.flatMap((d) => checkDataset(d, entries.ids)),
     ...agreements.flatMap((a) => checkAgreement(a, entries.ids, datasetById)),
@@ -59,6 +62,7 @@ export function loadPolicies(dir: string): PolicySet {
     datasets: values(datasets),
     agreements: values(agreements),
     clients: values(clients),
+    signalCategories: values(signalCategories),
     hash: files.hash,
   });
 }

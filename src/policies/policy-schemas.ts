@@ -1,4 +1,4 @@
-import { GEOGRAPHY_LEVELS, GRANTS } from './policy-set.js';
+import { GEOGRAPHY_LEVELS, GRANTS, SIGNAL_DOMAINS } from './policy-set.js';
 
 /**
  * JSON schemas of the policy files. Structure only: references between files (a dataset named in an
@@ -85,4 +85,11 @@ export const clientSchema = {
     roles: { ...idList, minItems: 1 },
     keys: { type: 'array', items: jwk },
   },
+} as const;
+
+export const signalCategorySchema = {
+  type: 'object',
+  required: ['id', 'title', 'domain'],
+  additionalProperties: false,
+  properties: { id, title, domain: { type: 'string', enum: [...SIGNAL_DOMAINS] } },
 } as const;

@@ -79,6 +79,17 @@ export interface ClientDefinition {
   readonly keys: readonly Record<string, unknown>[];
 }
 
+/** Domains of the signal taxonomy: the physical environment, residents' wellbeing, safety. */
+export const SIGNAL_DOMAINS = ['fysiek', 'sociaal', 'veiligheid'] as const;
+export type SignalDomain = (typeof SIGNAL_DOMAINS)[number];
+
+/** A category of near-time signal (policies/signal-categories.yaml): what was observed, never who. */
+export interface SignalCategory {
+  readonly id: string;
+  readonly title: string;
+  readonly domain: SignalDomain;
+}
+
 export interface PolicySet {
   readonly organisations: readonly Organisation[];
   readonly roles: readonly RoleDefinition[];
@@ -86,6 +97,7 @@ export interface PolicySet {
   readonly datasets: readonly DatasetDefinition[];
   readonly agreements: readonly Agreement[];
   readonly clients: readonly ClientDefinition[];
+  readonly signalCategories: readonly SignalCategory[];
   /** SHA-256 (hex) over the policy files in force, recorded with every decision. */
   readonly hash: string;
 }

@@ -8,6 +8,7 @@ import {
   organisationSchema,
   purposeSchema,
   roleSchema,
+  signalCategorySchema,
 } from './policy-schemas.js';
 
 /** A schema-checked entry and where it came from, so that later checks can name file and field. */
@@ -18,7 +19,7 @@ export interface Located<T> {
   readonly value: T;
 }
 
-export type Kind = 'organisation' | 'role' | 'purpose' | 'dataset' | 'agreement' | 'client';
+export type Kind = 'organisation' | 'role' | 'purpose' | 'dataset' | 'agreement' | 'client' | 'signal category';
 
 export interface ValidatedEntries {
   /** Entries that passed their schema, per kind. */
@@ -35,6 +36,7 @@ const LIST_KINDS: readonly (readonly [ListFile, Kind])[] = [
   ['organisations.yaml', 'organisation'],
   ['roles.yaml', 'role'],
   ['purposes.yaml', 'purpose'],
+  ['signal-categories.yaml', 'signal category'],
 ];
 const DIR_KINDS: readonly (readonly [EntryDir, Kind])[] = [
   ['datasets', 'dataset'],
@@ -52,6 +54,7 @@ const VALIDATORS: Readonly<Record<Kind, ValidateFunction>> = {
   dataset: ajv.compile(datasetSchema),
   agreement: ajv.compile(agreementSchema),
   client: ajv.compile(clientSchema),
+  'signal category': ajv.compile(signalCategorySchema),
 };
 
 /** Checks every parsed file against its kind's schema; collects every problem. */

@@ -54,9 +54,10 @@ export function requestContextMiddleware(logger: AppLogger, apiVersion: string):
  * (it happens before Nest's exception filters). Other media types are left for their own routes
  * (batch uploads stream CSV and NDJSON and never pass through here).
  */
-export function jsonBodyMiddleware(limitBytes: number): RequestHandler {
+export function jsonBodyMiddleware(limitBytes: number, streamedRoutes: readonly RegExp[] = []): RequestHandler {
   const parse = express.json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
   return (request: Request, response: Response, next: NextFunction) => {
+    if (request.method === 'POST' && streamedRoutes.some((route) => route.test(request.path))) return next();
     parse(request, response, (error?: unknown) => {
       if (error === undefined || error === null) return next();
       sendProblem(response, bodyProblem(error, limitBytes));

@@ -1,0 +1,21 @@
+import { describe, expect, it } from '@jest/globals';
+import { etaSeconds, formatDuration, progressBar, progressLine } from './progress.js';
+
+const MB = 1024 * 1024;
+
+describe('upload progress', () => {
+  it('draws a bar with percentage, rate and time left', () => {
+    const sample = { bytes: 20 * MB, totalBytes: 50 * MB, elapsedMs: 2000 };
+    expect(progressBar('uploading', sample, 10)).toBe('uploading [####......]  40.0%  10.0 MB/s  ETA 0:03');
+    expect(progressLine('uploading', sample)).toBe('uploading: 40.0% (20.0 MB of 50.0 MB), 10.0 MB/s, ETA 0:03');
+  });
+
+  it('does not guess the time left before any time has passed, and copes with empty files', () => {
+    expect(etaSeconds({ bytes: 0, totalBytes: MB, elapsedMs: 0 })).toBeUndefined();
+    expect(progressBar('x', { bytes: 0, totalBytes: 0, elapsedMs: 0 }, 4)).toBe('x [####] 100.0%  0.0 MB/s  ETA --:--');
+  });
+
+  it('formats durations as m:ss or h:mm:ss', () => {
+    expect([0, 59.6, 61, 3600 + 62].map(formatDuration)).toEqual(['0:00', '1:00', '1:01', '1:01:02']);
+  });
+});
