@@ -11,6 +11,7 @@ import { ProblemFilter } from './common/problem/problem.filter.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { GeographyModule } from './geography/geography.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         AuthModule,
         ClientsModule,
         IngestionModule,
+        DemoModule,
         SignalsModule,
       ],
       providers: [

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppLogger } from '../common/logging/app-logger.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { DecisionRecorder } from '../policies/decision-recorder.js';
 import { AuditController } from './audit.controller.js';
 import { AuditRepository } from './audit.repository.js';
 import { AuditSequencer } from './audit-sequencer.js';
@@ -17,6 +18,7 @@ import { PolicyVersionRecorder } from './policy-version.recorder.js';
   controllers: [AuditController],
   providers: [
     AuditWriter,
+    DecisionRecorder,
     AuditRepository,
     AuditSequencer,
     CheckpointService,
@@ -32,6 +34,6 @@ import { PolicyVersionRecorder } from './policy-version.recorder.js';
       },
     },
   ],
-  exports: [AuditWriter, AuditSequencer],
+  exports: [AuditWriter, DecisionRecorder, AuditSequencer],
 })
 export class AuditModule {}

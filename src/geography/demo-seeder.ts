@@ -1,7 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppLogger } from '../common/logging/app-logger.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
 import { GeographyRepository } from './geography.repository.js';
 import { GeographyImporter } from './importers/geography-importer.js';
 import { generateCity } from './synthetic/city-generator.js';
@@ -11,23 +9,17 @@ import { MemorySink } from './synthetic/city-sink.js';
 export const DEMO_GEOGRAPHY_YEAR = 2025;
 
 /**
- * With the demo on, a gateway that starts without any geography gets the synthetic Almere. The city
+ * With the demo on, a gateway that starts without any geography gets the synthetic Almere (DemoCityService). The city
  * is generated in memory as the same two files a municipality would bring (CBS areas, BAG-like
  * addresses) and loaded through the same importer, so the demo exercises the real import path.
  */
 @Injectable()
-export class DemoSeeder implements OnApplicationBootstrap {
+export class DemoSeeder {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: GeographyRepository,
     private readonly importer: GeographyImporter,
     private readonly logger: AppLogger,
   ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.demo.enabled) return;
-    await this.seedIfEmpty({ seed: this.config.demo.seed, scale: this.config.demo.scale });
-  }
 
   /** Loads a synthetic city unless some geography is already there; true when it did. */
   async seedIfEmpty(options: CityOptions): Promise<boolean> {

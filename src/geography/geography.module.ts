@@ -8,6 +8,6 @@ import { GeographyImporter } from './importers/geography-importer.js';
 @Module({
   controllers: [GeographyController],
   providers: [GeographyRepository, GeographyService, GeographyImporter, DemoSeeder],
-  exports: [GeographyRepository, GeographyImporter],
+  exports: [GeographyRepository, GeographyImporter, DemoSeeder],
 })
 export class GeographyModule {}

@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,7 +53,7 @@ describe('partner keys and tokens', () => {
     ['rsa', 'PS256'],
   ] as const)('signs tokens the gateway accepts with a %s JWK (%s), kid taken from the JWK', async (kind, alg) => {
     const privateKey = pair(kind);
-    const jwk = { ...(privateKey.export({ format: 'jwk' }) as JsonWebKey), kid: `key-${kind}` };
+    const jwk = { ...(privateKey.export({ format: 'jwk' })), kid: `key-${kind}` };
     const file = path.join(scratch, `${kind}.private.jwk.json`);
     writeFileSync(file, JSON.stringify(jwk));
     const key = await loadPartnerKey(file);
@@ -68,7 +68,7 @@ describe('partner keys and tokens', () => {
   it.each(['ec', 'ed25519', 'rsa'] as const)('reads a PKCS#8 PEM %s key and names it by its RFC 7638 thumbprint', async (kind) => {
     const privateKey = pair(kind);
     const key = await parsePartnerKey(privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
-    const thumbprint = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as JWK);
+    const thumbprint = await calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }));
     expect(key.kid).toBe(thumbprint);
     const token = await tokenSigner({ clientId: CLIENT, key }).sign();
     await expect(verifierWith(publicJwkOf(privateKey, thumbprint, key.alg)).verify(token)).resolves.toMatchObject({ id: CLIENT });

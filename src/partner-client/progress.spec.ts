@@ -12,7 +12,8 @@ describe('upload progress', () => {
 
   it('does not guess the time left before any time has passed, and copes with empty files', () => {
     expect(etaSeconds({ bytes: 0, totalBytes: MB, elapsedMs: 0 })).toBeUndefined();
-    expect(progressBar('x', { bytes: 0, totalBytes: 0, elapsedMs: 0 }, 4)).toBe('x [####] 100.0%  0.0 MB/s  ETA --:--');
+    expect(progressBar('x', { bytes: 0, totalBytes: 0, elapsedMs: 0 }, 4)).toBe('x [####] 100.0%  0.0 MB/s  ETA 0:00');
+    expect(progressBar('x', { bytes: 1, totalBytes: 2, elapsedMs: 0 }, 4)).toBe('x [##..]  50.0%  0.0 MB/s  ETA --:--');
   });
 
   it('formats durations as m:ss or h:mm:ss', () => {

@@ -22,6 +22,7 @@ export function rate(sample: ProgressSample): number {
 
 /** Seconds left at the rate so far; undefined while the rate is unknown. */
 export function etaSeconds(sample: ProgressSample): number | undefined {
+  if (sample.bytes >= sample.totalBytes) return 0;
   const perSecond = rate(sample);
   if (perSecond === 0) return undefined;
   return Math.max(0, (sample.totalBytes - sample.bytes) / perSecond);

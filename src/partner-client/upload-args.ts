@@ -22,8 +22,10 @@ a fresh single-use token for every request with the partner's private key.
   --audience <aud>         the token audience (default ${DEFAULT_AUDIENCE})
   -h, --help               this text
 
-Exit status: 0 stored (the receipt on stdout), 1 rejected or refused (the row errors or the problem),
-2 usage error.`;
+Output: the receipt as JSON, or a rejected batch's row errors (row, field, reason) and their total, on
+stdout; progress, retries and any other problem on stderr.
+Exit status: 0 stored (or already stored: the same file again), 1 rejected, refused or no answer,
+2 usage error (including an unreadable key or batch file).`;
 
 export interface UploadArgs {
   readonly client: string;

@@ -110,7 +110,7 @@ export async function uploadBatch(client: GatewayClient, options: UploadOptions)
         duplex: 'half',
         // A streamed body cannot follow a redirect anyway, and with redirects allowed Node's fetch tees
         // the body to keep a copy for one: that copy would hold the whole file in memory.
-        redirect: 'follow',
+        redirect: 'error',
       });
       const done = { attempts: attempt, idempotencyKey };
       if (data !== undefined && (response.status === 200 || response.status === 201)) {

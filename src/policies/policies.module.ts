@@ -2,7 +2,6 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import path from 'node:path';
 import { Clock } from '../common/clock.js';
 import { projectRoot } from '../common/project-root.js';
-import { DecisionRecorder } from './decision-recorder.js';
 import { PolicyDecisionPoint } from './policy-decision-point.js';
 import { loadPolicies } from './policy-loader.js';
 import { PolicyStore } from './policy-store.js';
@@ -19,14 +18,13 @@ export class PoliciesModule {
       module: PoliciesModule,
       providers: [
         { provide: PolicyStore, useFactory: () => new PolicyStore(loadPolicies(dir)) },
-        DecisionRecorder,
         {
           provide: PolicyDecisionPoint,
           inject: [PolicyStore, Clock],
           useFactory: (store: PolicyStore, clock: Clock) => new PolicyDecisionPoint(store, clock),
         },
       ],
-      exports: [PolicyStore, PolicyDecisionPoint, DecisionRecorder],
+      exports: [PolicyStore, PolicyDecisionPoint],
     };
   }
 }

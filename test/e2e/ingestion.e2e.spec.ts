@@ -96,7 +96,10 @@ describe('partner ingestion over HTTP', () => {
     let dump = '';
     for (const { table_name } of tables) {
       const rows = await t.database.query(`SELECT * FROM "${table_name}"`);
-      dump += JSON.stringify(rows, (_k, v: unknown) => (v && typeof v === 'object' && 'type' in v && (v as { type: string }).type === 'Buffer' ? Buffer.from((v as { data: number[] }).data).toString('hex') : v));
+      const readable = (rows as Record<string, unknown>[]).map((row) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Buffer.isBuffer(v) ? v.toString('hex') : v])),
+      );
+      dump += JSON.stringify(readable);
     }
     await t.app.get(AuditSequencer).flush();
     for (const bsn of KNOWN_BSNS) {

@@ -5,6 +5,7 @@ import type { CitySink } from './city-sink.js';
 import { Prng } from './prng.js';
 
 export const REFERENCE_YEAR = 2025;
+const MAX_HOUSEHOLD = 12;
 
 const INCOME = ['laag', 'beneden_modaal', 'modaal', 'boven_modaal', 'hoog'] as const;
 type Income = (typeof INCOME)[number];
@@ -110,14 +111,16 @@ export class Population {
 
   /** Around the mean of what is left, with about a third single households, never beyond what is left. */
   private drawSize(elderly: boolean): number {
-    if (this.addressesLeft <= 1) return Math.max(0, this.peopleLeft);
+    // The last address takes what is left, but no household is larger than MAX_HOUSEHOLD (partners'
+    // registers refuse absurd sizes, and so does the bevolking declaration).
+    if (this.addressesLeft <= 1) return Math.min(MAX_HOUSEHOLD, Math.max(0, this.peopleLeft));
     const mean = this.peopleLeft / (this.addressesLeft * 0.98);
     if (this.peopleLeft <= 0 || (mean < 4 && this.rng.chance(0.02))) return 0;
     if (elderly && this.rng.chance(0.45)) return 1;
     const single = Math.min(1, Math.max(0.33, 2 - mean));
     if (this.rng.chance(single)) return 1;
     const extra = Math.max(0, (mean - single) / (1 - single) - 2);
-    return Math.min(this.peopleLeft, 2 + this.rng.poisson(extra), Math.max(8, Math.ceil(mean * 2)));
+    return Math.min(this.peopleLeft, MAX_HOUSEHOLD, 2 + this.rng.poisson(extra), Math.max(8, Math.ceil(mean * 2)));
   }
 
   private ages(type: HouseholdType, size: number, elderlyAlone: boolean): number[] {
