@@ -110,6 +110,8 @@ describe('synthetic city: determinism', () => {
     expect(bsns).toHaveLength(truth.totals.inhabitants);
     expect(new Set(bsns).size).toBe(bsns.length);
     expect(bsns.every(isValidBsn)).toBe(true);
+    // Household sizes stay within what a population register holds (the bevolking declaration allows 30).
+    expect(rows(sink, 'bevolking.csv').reduce((m, r) => Math.max(m, Number(r[7])), 0)).toBeLessThanOrEqual(12);
     const perPc6 = new Map<string, number>();
     for (const [postcode] of rows(sink, 'addresses.csv')) perPc6.set(postcode!, (perPc6.get(postcode!) ?? 0) + 1);
     const sizes = [...perPc6.values()].sort((x, y) => x - y);
