@@ -69,20 +69,24 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     collector.length = 0;
   };
   const rows = parse(input.mediaType, body, collector, spec);
-  for await (const raw of rows) {
+  const isCsv = input.mediaType === 'text/csv';
+  const attributesJson = attributeWriter(spec);
+  for await (const batch of rows) for (const raw of batch) {
     total = Math.max(total, raw.row);
-    const values = validateRow(spec, raw.values, raw.row, collector);
+    const values = validateRow(spec, raw.values, raw.row, collector, !isCsv);
     const pc6 = values && spec.address ? locateRow(input, values, raw.row, collector) : null;
     if (collector.length > 0) flushErrors();
     if (!values || errorsTotal > 0) continue;
-    await sink.write({
+    const written = sink.write({
       rowNo: raw.row,
       subject: spec.subject ? pseudonymiser.person(values[spec.subject] as string) : null,
       addressRef: spec.address && spec.unit !== 'event' ? addressRef(pseudonymiser, spec, values) : null,
       pc6Unit: pc6,
       occurredOn: spec.date ? (values[spec.date] as string | null) : null,
-      attributes: JSON.stringify(Object.fromEntries(spec.attributes.map((f) => [f.name, values[f.name] ?? null]))),
+      attributes: attributesJson(values),
     });
+    // Only wait when the sink pushes back; most rows go straight into its buffer.
+    if (written) await written;
   }
   flushErrors();
   if (errorsTotal === 0 && total === 0) {
@@ -99,7 +103,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   };
 }
 
-function parse(mediaType: UploadMediaType, body: AsyncIterable<Buffer>, errors: RowError[], spec: DatasetSpec): AsyncIterable<RawRow> {
+function parse(mediaType: UploadMediaType, body: AsyncIterable<Buffer>, errors: RowError[], spec: DatasetSpec): AsyncIterable<RawRow[]> {
   if (mediaType === 'application/x-ndjson') return parseNdjson(body, errors);
   if (mediaType === 'application/json') return parseJsonArray(body, errors);
   return parseCsv(body, errors, (columns) => {
@@ -134,4 +138,14 @@ function locateRow(input: PipelineInput, values: Record<string, unknown>, row: n
 function addressRef(pseudonymiser: Pseudonymiser, spec: DatasetSpec, values: Record<string, unknown>): Buffer {
   const a = spec.address!;
   return pseudonymiser.address(values[a.postcode] as string, values[a.huisnummer] as number, a.toevoeging ? ((values[a.toevoeging] as string | null) ?? '') : '');
+}
+
+/** Writes a row's attributes as a JSON object, the keys' text prepared once per batch. */
+function attributeWriter(spec: DatasetSpec): (values: Record<string, unknown>) => string {
+  const keys = spec.attributes.map((f, i) => [f.name, `${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`] as const);
+  return (values) => {
+    let json = '';
+    for (const [name, prefix] of keys) json += prefix + JSON.stringify(values[name] ?? null);
+    return keys.length === 0 ? '{}' : `${json}}`;
+  };
 }

@@ -37,8 +37,12 @@ export function formatDuration(seconds: number | undefined): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
 }
 
-export function formatMegabytes(bytes: number): string {
-  return `${(bytes / MB).toFixed(1)} MB`;
+/** 512 B, 61.2 kB, 50.0 MB, 1.2 GB */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < MB) return `${(bytes / 1024).toFixed(1)} kB`;
+  if (bytes < 1024 * MB) return `${(bytes / MB).toFixed(1)} MB`;
+  return `${(bytes / 1024 / MB).toFixed(1)} GB`;
 }
 
 /** `label [#########...........]  45.0%  12.3 MB/s  ETA 0:05` */
@@ -46,13 +50,13 @@ export function progressBar(label: string, sample: ProgressSample, width = 30): 
   const p = percent(sample);
   const filled = Math.round((p / 100) * width);
   const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
-  return `${label} [${bar}] ${p.toFixed(1).padStart(5)}%  ${(rate(sample) / MB).toFixed(1)} MB/s  ETA ${formatDuration(etaSeconds(sample))}`;
+  return `${label} [${bar}] ${p.toFixed(1).padStart(5)}%  ${(rate(sample) / MB).toFixed(2)} MB/s  ETA ${formatDuration(etaSeconds(sample))}`;
 }
 
 /** `label: 45.0% (22.5 MB of 50.0 MB), 12.3 MB/s, ETA 0:05` */
 export function progressLine(label: string, sample: ProgressSample): string {
   return (
-    `${label}: ${percent(sample).toFixed(1)}% (${formatMegabytes(sample.bytes)} of ${formatMegabytes(sample.totalBytes)}), ` +
-    `${(rate(sample) / MB).toFixed(1)} MB/s, ETA ${formatDuration(etaSeconds(sample))}`
+    `${label}: ${percent(sample).toFixed(1)}% (${formatBytes(sample.bytes)} of ${formatBytes(sample.totalBytes)}), ` +
+    `${(rate(sample) / MB).toFixed(2)} MB/s, ETA ${formatDuration(etaSeconds(sample))}`
   );
 }

@@ -124,7 +124,7 @@ export async function uploadBatch(client: GatewayClient, options: UploadOptions)
       retryAfter = retryAfterMs(response.headers.get('Retry-After'));
     } catch (error) {
       if (isRedirect(error)) {
-        return { attempts: attempt, idempotencyKey, kind: 'unreachable', error: 'the gateway answered with a redirect; give its final URL with --url' };
+        return { attempts: attempt, idempotencyKey, kind: 'unreachable', error: 'the gateway answered with a redirect; use its final URL' };
       }
       if (attempt >= policy.maxAttempts) return { attempts: attempt, idempotencyKey, kind: 'unreachable', error: errorText(error) };
       retryReason = errorText(error);

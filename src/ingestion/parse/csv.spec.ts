@@ -7,7 +7,7 @@ async function collect(chunks: string[]) {
   const rows = [];
   for await (const row of parseCsv((async function* () {
     for (const c of chunks) yield Buffer.from(c);
-  })(), errors)) rows.push(row);
+  })(), errors)) rows.push(...row);
   return { rows, errors };
 }
 
@@ -28,7 +28,7 @@ describe('parseCsv', () => {
       for await (const row of parseCsv((async function* () {
         yield bytes.subarray(0, split);
         yield bytes.subarray(split);
-      })(), errors)) rows.push(row.values);
+      })(), errors)) rows.push(...row.map((r) => r.values));
       expect(errors).toEqual([]);
       expect(rows).toEqual([{ naam: 'Ëlla\nnieuw', plaats: 'Zoë' }, { naam: 'B', plaats: 'C;D' }]);
     }

@@ -16,77 +16,104 @@ export async function* parseCsv(
   source: AsyncIterable<Buffer | string>,
   errors: RowError[],
   onHeader: (columns: readonly string[]) => void = () => {},
-): AsyncGenerator<RawRow> {
-  let header: string[] | undefined;
-  let delimiter = ';';
-  let row = 0;
-  for await (const record of records(decodeUtf8(source), errors)) {
-    if (header === undefined) {
-      delimiter = record.text.includes(';') || !record.text.includes(',') ? ';' : ',';
-      const fields = splitRecord(record.text, delimiter);
-      if (!fields) {
-        errors.push({ row: 0, reason: 'the header row is not valid CSV' });
-        return;
-      }
-      header = fields.map((h) => h.trim());
-      const seen = new Set<string>();
-      for (const name of header) {
-        if (seen.has(name)) errors.push({ row: 0, field: name, reason: 'the header names this column twice' });
-        seen.add(name);
-      }
-      onHeader(header);
-      continue;
+): AsyncGenerator<RawRow[]> {
+  const rows = new CsvRows(errors, onHeader);
+  for await (const texts of records(decodeUtf8(source), errors)) {
+    const out: RawRow[] = [];
+    for (const text of texts) {
+      const row = rows.accept(text);
+      if (row === 'stop') return;
+      if (row) out.push(row);
     }
-    row++;
-    if (record.text.length === 0) continue;
-    const fields = splitRecord(record.text, delimiter);
+    if (out.length > 0) yield out;
+  }
+  if (!rows.hasHeader) errors.push({ row: 0, reason: 'the file is empty: a header row is required' });
+}
+
+/** Turns record texts into rows: the first is the header (and tells the delimiter), the rest are data. */
+class CsvRows {
+  private header: string[] | undefined;
+  private delimiter = ';';
+  private row = 0;
+
+  constructor(
+    private readonly errors: RowError[],
+    private readonly onHeader: (columns: readonly string[]) => void,
+  ) {}
+
+  get hasHeader(): boolean {
+    return this.header !== undefined;
+  }
+
+  accept(text: string): RawRow | undefined | 'stop' {
+    const header = this.header;
+    if (header === undefined) return this.acceptHeader(text);
+    const row = ++this.row;
+    if (text.length === 0) return undefined;
+    const fields = splitRecord(text, this.delimiter);
     if (!fields) {
-      errors.push({ row, reason: 'is not valid CSV (a quote in the wrong place)' });
-      continue;
+      this.errors.push({ row, reason: 'is not valid CSV (a quote in the wrong place)' });
+      return undefined;
     }
     if (fields.length !== header.length) {
-      errors.push({ row, reason: `has ${fields.length} columns where the header has ${header.length}` });
-      continue;
+      this.errors.push({ row, reason: `has ${fields.length} columns where the header has ${header.length}` });
+      return undefined;
     }
     const values: Record<string, string> = {};
     for (let i = 0; i < header.length; i++) values[header[i]!] = fields[i]!;
-    yield { row, values };
+    return { row, values };
   }
-  if (header === undefined) errors.push({ row: 0, reason: 'the file is empty: a header row is required' });
+
+  private acceptHeader(text: string): undefined | 'stop' {
+    this.delimiter = text.includes(';') || !text.includes(',') ? ';' : ',';
+    const fields = splitRecord(text, this.delimiter);
+    if (!fields) {
+      this.errors.push({ row: 0, reason: 'the header row is not valid CSV' });
+      return 'stop';
+    }
+    this.header = fields.map((h) => h.trim());
+    const seen = new Set<string>();
+    for (const name of this.header) {
+      if (seen.has(name)) this.errors.push({ row: 0, field: name, reason: 'the header names this column twice' });
+      seen.add(name);
+    }
+    this.onHeader(this.header);
+    return undefined;
+  }
 }
 
-interface CsvRecord {
-  readonly text: string;
-}
-
-/** Splits text into records at newlines outside quotes. */
-async function* records(source: AsyncIterable<string>, errors: RowError[]): AsyncGenerator<CsvRecord> {
+/**
+ * Splits text into records at newlines outside quotes. The next quote's position is remembered, so a
+ * chunk without quotes is scanned once, not once per line.
+ */
+async function* records(source: AsyncIterable<string>, errors: RowError[]): AsyncGenerator<string[]> {
   let pending = '';
   let inQuotes = false;
   let scanned = 0;
   for await (const text of source) {
-    pending += text;
+    pending = pending.length === 0 ? text : pending + text;
+    const found: string[] = [];
     let start = 0;
     let i = scanned;
+    let quote = pending.indexOf('"', i);
     while (i < pending.length) {
+      if (quote !== -1 && quote < i) quote = pending.indexOf('"', i);
       if (!inQuotes) {
         const nl = pending.indexOf('\n', i);
-        const quote = pending.indexOf('"', i);
-        if (nl === -1 && quote === -1) {
-          i = pending.length;
-          break;
-        }
         if (quote !== -1 && (nl === -1 || quote < nl)) {
           inQuotes = true;
           i = quote + 1;
           continue;
         }
-        const end = pending.charCodeAt(nl - 1) === 13 && nl - 1 >= start ? nl - 1 : nl;
-        yield { text: pending.slice(start, end) };
+        if (nl === -1) {
+          i = pending.length;
+          break;
+        }
+        const end = nl > start && pending.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        found.push(pending.slice(start, end));
         start = nl + 1;
         i = start;
       } else {
-        const quote = pending.indexOf('"', i);
         if (quote === -1) {
           i = pending.length;
           break;
@@ -95,14 +122,15 @@ async function* records(source: AsyncIterable<string>, errors: RowError[]): Asyn
         i = quote + 1;
       }
     }
-    pending = pending.slice(start);
+    pending = start === 0 ? pending : pending.slice(start);
     scanned = i - start;
+    if (found.length > 0) yield found;
   }
   if (inQuotes) {
     errors.push({ row: 0, reason: 'the file ends inside a quoted field: the last line is truncated' });
     return;
   }
-  if (pending.length > 0) yield { text: pending.endsWith('\r') ? pending.slice(0, -1) : pending };
+  if (pending.length > 0) yield [pending.endsWith('\r') ? pending.slice(0, -1) : pending];
 }
 
 /** The fields of one record, or undefined when its quoting is broken. */

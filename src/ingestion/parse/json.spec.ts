@@ -7,7 +7,7 @@ async function run(parser: typeof parseNdjson, chunks: string[]) {
   const rows = [];
   for await (const row of parser((async function* () {
     for (const c of chunks) yield Buffer.from(c);
-  })(), errors)) rows.push([row.row, row.values]);
+  })(), errors)) rows.push(...row.map((r) => [r.row, r.values]));
   return { rows, errors };
 }
 

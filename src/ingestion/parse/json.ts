@@ -3,14 +3,18 @@ import type { RawRow } from './csv.js';
 import { decodeUtf8, lines } from './text-chunks.js';
 
 /** One JSON object per line; blank lines are skipped. */
-export async function* parseNdjson(source: AsyncIterable<Buffer | string>, errors: RowError[]): AsyncGenerator<RawRow> {
+export async function* parseNdjson(source: AsyncIterable<Buffer | string>, errors: RowError[]): AsyncGenerator<RawRow[]> {
   let row = 0;
-  for await (const line of lines(decodeUtf8(source))) {
-    if (line.trim().length === 0) continue;
-    row++;
-    const value = parseObject(line);
-    if (value) yield { row, values: value };
-    else errors.push({ row, reason: 'is not a JSON object' });
+  for await (const chunk of lines(decodeUtf8(source))) {
+    const out: RawRow[] = [];
+    for (const line of chunk) {
+      if (line.trim().length === 0) continue;
+      row++;
+      const value = parseObject(line);
+      if (value) out.push({ row, values: value });
+      else errors.push({ row, reason: 'is not a JSON object' });
+    }
+    if (out.length > 0) yield out;
   }
 }
 
@@ -18,7 +22,7 @@ export async function* parseNdjson(source: AsyncIterable<Buffer | string>, error
  * A JSON array of objects, streamed: each top-level element is cut out by tracking depth and strings
  * and parsed on its own, so the array is never held whole.
  */
-export async function* parseJsonArray(source: AsyncIterable<Buffer | string>, errors: RowError[]): AsyncGenerator<RawRow> {
+export async function* parseJsonArray(source: AsyncIterable<Buffer | string>, errors: RowError[]): AsyncGenerator<RawRow[]> {
   let state: 'before' | 'between' | 'done' = 'before';
   let depth = 0;
   let inString = false;
@@ -26,6 +30,7 @@ export async function* parseJsonArray(source: AsyncIterable<Buffer | string>, er
   let element = '';
   let row = 0;
   for await (const text of decodeUtf8(source)) {
+    const out: RawRow[] = [];
     let start = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
@@ -77,13 +82,14 @@ export async function* parseJsonArray(source: AsyncIterable<Buffer | string>, er
         element += text.slice(start, i + 1);
         row++;
         const value = parseObject(element);
-        if (value) yield { row, values: value };
+        if (value) out.push({ row, values: value });
         else errors.push({ row, reason: 'is not a JSON object' });
         element = '';
         start = i + 1;
       }
     }
     if (state === 'between') element += text.slice(start);
+    if (out.length > 0) yield out;
   }
   if ((state as string) !== 'done') errors.push({ row: 0, reason: 'the JSON array is not closed: the body is truncated' });
 }

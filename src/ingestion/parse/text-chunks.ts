@@ -16,17 +16,19 @@ export async function* decodeUtf8(source: AsyncIterable<Buffer | string>): Async
   if (rest.length > 0) yield rest;
 }
 
-/** Whole lines (without their \r\n or \n) from text chunks; the last line may lack a newline. */
-export async function* lines(source: AsyncIterable<string>): AsyncGenerator<string> {
+/** Whole lines (without their \r\n or \n) from text chunks, a chunk's worth at a time. */
+export async function* lines(source: AsyncIterable<string>): AsyncGenerator<string[]> {
   let pending = '';
   for await (const text of source) {
     const data = pending + text;
+    const found: string[] = [];
     let start = 0;
     for (let nl = data.indexOf('\n', start); nl !== -1; nl = data.indexOf('\n', start)) {
-      yield data.charCodeAt(nl - 1) === 13 ? data.slice(start, nl - 1) : data.slice(start, nl);
+      found.push(data.charCodeAt(nl - 1) === 13 ? data.slice(start, nl - 1) : data.slice(start, nl));
       start = nl + 1;
     }
     pending = data.slice(start);
+    if (found.length > 0) yield found;
   }
-  if (pending.length > 0) yield pending.endsWith('\r') ? pending.slice(0, -1) : pending;
+  if (pending.length > 0) yield [pending.endsWith('\r') ? pending.slice(0, -1) : pending];
 }
