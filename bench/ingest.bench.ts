@@ -85,9 +85,15 @@ async function main(): Promise<void> {
         .setExpirationTime('2m')
         .setJti(randomBytes(16).toString('hex'))
         .sign(privateKey);
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+      (globalThis as { gc?: () => void }).gc?.();
+      const baseline = process.memoryUsage();
+      let peak = baseline.rss;
+      let peakHeap = baseline.heapUsed + baseline.external;
+      const sampler = setInterval(() => {
+        const m = process.memoryUsage();
+        peak = Math.max(peak, m.rss);
+        peakHeap = Math.max(peakHeap, m.heapUsed + m.external);
+      }, 20);
       const started = process.hrtime.bigint();
       // The partner is another process (curl streaming the file), as it is in real life.
       const { status, body } = await curl([
@@ -98,9 +104,18 @@ async function main(): Promise<void> {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       clearInterval(sampler);
       if (status !== 201) throw new Error(`upload answered ${status}: ${body.slice(0, 300)}`);
-      return { seconds, receipt, peakDeltaMb: Math.round((peak - baseline) / 2 ** 20) };
+      return {
+        seconds,
+        receipt,
+        peakDeltaMb: Math.round((peak - baseline.rss) / 2 ** 20),
+        peakHeapDeltaMb: Math.round((peakHeap - baseline.heapUsed - baseline.external) / 2 ** 20),
+      };
     };
 
+    // Warm up: the first upload loads the address index (it grows with the geography, not the file).
+    const tiny = path.join(dir, 'bevolking-tiny.csv');
+    await head(file, tiny, 11);
+    await upload(tiny, '2025-10');
     const small = await upload(fifth, '2025-11');
     const full = await upload(file, '2025-12');
 
@@ -132,6 +147,7 @@ async function main(): Promise<void> {
         copy_rows_per_s: Math.round(rows / copySeconds),
         ratio_to_copy: Number((copySeconds / full.seconds).toFixed(3)),
         peak_rss_delta_mb: { fifth_of_file: small.peakDeltaMb, whole_file: full.peakDeltaMb },
+        peak_heap_delta_mb: { fifth_of_file: small.peakHeapDeltaMb, whole_file: full.peakHeapDeltaMb },
         target_rows_per_s: 100000,
         target_ratio_to_copy: 0.5,
       }),

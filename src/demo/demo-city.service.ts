@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { AppLogger } from '../common/logging/app-logger.js';
@@ -82,7 +83,7 @@ export class DemoCityService implements OnApplicationBootstrap, BeforeApplicatio
           period: PERIOD_OF[spec.period],
           contentType: 'text/csv; charset=utf-8',
           idempotencyKey: `demo-${options.seed}-${dataset}`,
-          body: chunks(text),
+          body: Readable.from(chunks(text)),
         });
         loaded[dataset] = receipt.rows.accepted;
       } catch (error) {
@@ -106,7 +107,7 @@ export class DemoCityService implements OnApplicationBootstrap, BeforeApplicatio
   }
 }
 
-async function* chunks(text: string): AsyncGenerator<Buffer> {
+function* chunks(text: string): Generator<Buffer> {
   const bytes = Buffer.from(text, 'utf8');
   for (let i = 0; i < bytes.length; i += 1 << 20) yield bytes.subarray(i, i + (1 << 20));
 }

@@ -71,6 +71,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
   const rows = parse(input.mediaType, body, collector, spec);
   const isCsv = input.mediaType === 'text/csv';
   const attributesJson = attributeWriter(spec);
+  const addressRefOf = addressRefs(pseudonymiser, spec);
   for await (const batch of rows) for (const raw of batch) {
     total = Math.max(total, raw.row);
     const values = validateRow(spec, raw.values, raw.row, collector, !isCsv);
@@ -80,7 +81,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     const written = sink.write({
       rowNo: raw.row,
       subject: spec.subject ? pseudonymiser.person(values[spec.subject] as string) : null,
-      addressRef: spec.address && spec.unit !== 'event' ? addressRef(pseudonymiser, spec, values) : null,
+      addressRef: addressRefOf(values),
       pc6Unit: pc6,
       occurredOn: spec.date ? (values[spec.date] as string | null) : null,
       attributes: attributesJson(values),
@@ -135,9 +136,26 @@ function locateRow(input: PipelineInput, values: Record<string, unknown>, row: n
   return unit;
 }
 
-function addressRef(pseudonymiser: Pseudonymiser, spec: DatasetSpec, values: Record<string, unknown>): Buffer {
-  const a = spec.address!;
-  return pseudonymiser.address(values[a.postcode] as string, values[a.huisnummer] as number, a.toevoeging ? ((values[a.toevoeging] as string | null) ?? '') : '');
+/**
+ * The address pseudonym of a row (households link by it; events do not need it). A register lists the
+ * people of one address one after another, so the last address's pseudonym is kept for the next row.
+ */
+function addressRefs(pseudonymiser: Pseudonymiser, spec: DatasetSpec): (values: Record<string, unknown>) => Buffer | null {
+  const a = spec.address;
+  if (!a || spec.unit === 'event') return () => null;
+  let lastKey = '';
+  let lastRef: Buffer | null = null;
+  return (values) => {
+    const postcode = values[a.postcode] as string;
+    const huisnummer = values[a.huisnummer] as number;
+    const toevoeging = a.toevoeging ? ((values[a.toevoeging] as string | null) ?? '') : '';
+    const key = `${postcode}|${huisnummer}|${toevoeging}`;
+    if (key !== lastKey || lastRef === null) {
+      lastRef = pseudonymiser.address(postcode, huisnummer, toevoeging);
+      lastKey = key;
+    }
+    return lastRef;
+  };
 }
 
 /** Writes a row's attributes as a JSON object, the keys' text prepared once per batch. */

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import type { RowError } from '../row-validator.js';
 import { parseCsv, splitRecord } from './csv.js';
@@ -5,9 +6,7 @@ import { parseCsv, splitRecord } from './csv.js';
 async function collect(chunks: string[]) {
   const errors: RowError[] = [];
   const rows = [];
-  for await (const row of parseCsv((async function* () {
-    for (const c of chunks) yield Buffer.from(c);
-  })(), errors)) rows.push(...row);
+  for await (const row of parseCsv(Readable.from(chunks.map((c) => Buffer.from(c))), errors)) rows.push(...row);
   return { rows, errors };
 }
 
@@ -25,10 +24,9 @@ describe('parseCsv', () => {
     for (let split = 1; split < bytes.length; split++) {
       const errors: RowError[] = [];
       const rows = [];
-      for await (const row of parseCsv((async function* () {
-        yield bytes.subarray(0, split);
-        yield bytes.subarray(split);
-      })(), errors)) rows.push(...row.map((r) => r.values));
+      for await (const row of parseCsv(Readable.from([bytes.subarray(0, split), bytes.subarray(split)]), errors)) {
+        rows.push(...row.map((r) => r.values));
+      }
       expect(errors).toEqual([]);
       expect(rows).toEqual([{ naam: 'Ëlla\nnieuw', plaats: 'Zoë' }, { naam: 'B', plaats: 'C;D' }]);
     }

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from '@jest/globals';
 import type { RowError } from '../row-validator.js';
 import { parseJsonArray, parseNdjson } from './json.js';
@@ -5,9 +6,7 @@ import { parseJsonArray, parseNdjson } from './json.js';
 async function run(parser: typeof parseNdjson, chunks: string[]) {
   const errors: RowError[] = [];
   const rows = [];
-  for await (const row of parser((async function* () {
-    for (const c of chunks) yield Buffer.from(c);
-  })(), errors)) rows.push(...row.map((r) => [r.row, r.values]));
+  for await (const row of parser(Readable.from(chunks.map((c) => Buffer.from(c))), errors)) rows.push(...row.map((r) => [r.row, r.values]));
   return { rows, errors };
 }
 
