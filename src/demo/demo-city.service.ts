@@ -32,7 +32,7 @@ const PERIOD_OF: Record<string, string> = { month: `${REFERENCE_YEAR}-12`, quart
  * With the demo on, an empty installation becomes a living city: the synthetic Almere's geography is
  * imported, then every partner file is uploaded through the ingestion service under its supplier's
  * client — the same validation, pseudonymisation, location, policy decisions and audit as real uploads.
- * The partner files load in the background, so the gateway answers at once.
+ * Both load in the background, so the gateway answers at once; a stop waits for the file in progress.
  */
 @Injectable()
 export class DemoCityService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -49,15 +49,20 @@ export class DemoCityService implements OnApplicationBootstrap, BeforeApplicatio
     private readonly logger: AppLogger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     if (!this.config.demo.enabled) return;
     const options = { seed: this.config.demo.seed, scale: this.config.demo.scale };
+    this.loading = this.load(options).catch((error: unknown) => {
+      this.logger.event('error', 'demo.load-failed', { errorClass: error instanceof Error ? error.name : 'unknown' });
+    });
+  }
+
+  /** Geography first (records are located in it), then the partner files, once per installation. */
+  private async load(options: { seed: number; scale: number }): Promise<void> {
     await this.geography.seedIfEmpty(options);
     const [row] = await this.database.query<{ seeded: boolean }>('SELECT demo_seeded_at IS NOT NULL AS seeded FROM installation');
-    if (row?.seeded) return;
-    this.loading = this.loadPartnerFiles(options).catch((error: unknown) => {
-      this.logger.event('error', 'demo.partner-files-failed', { errorClass: error instanceof Error ? error.name : 'unknown' });
-    });
+    if (row?.seeded || this.stopping) return;
+    await this.loadPartnerFiles(options);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
