@@ -2,12 +2,7 @@
  * Synthetic burgerservicenummers: nine digits that pass the elfproef
  * (9·d1 + 8·d2 + … + 2·d8 − 1·d9 ≡ 0 mod 11), generated without repeats from a seed.
  */
-export function isValidBsn(bsn: string): boolean {
-  if (!/^\d{9}$/.test(bsn)) return false;
-  let sum = 0;
-  for (let i = 0; i < 8; i++) sum += Number(bsn[i]) * (9 - i);
-  return (sum - Number(bsn[8])) % 11 === 0;
-}
+export { isValidBsn } from '../../ingestion/bsn.js';
 
 const PREFIXES = 100_000_000;
 // Odd and not a multiple of 5, so stepping by it visits every 8-digit prefix once before repeating.
