@@ -57,3 +57,13 @@ export function toQueuedEvent(record: AuditRecord, at: Date, correlationId: stri
     details: record.details ?? null,
   };
 }
+
+/** The actor fields of an event done by an authenticated caller. */
+export function actorOf(principal: {
+  readonly id: string;
+  readonly kind: 'client' | 'person';
+  readonly organisation: string;
+  readonly roles: readonly string[];
+}): Pick<AuditRecord, 'actor' | 'actorKind' | 'organisation' | 'roles'> {
+  return { actor: principal.id, actorKind: principal.kind, organisation: principal.organisation, roles: principal.roles };
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Database } from '../database/database.js';
 import type { AuditEvent } from './core/audit-event.js';
+import type { Checkpoint } from './core/checkpoint.js';
 import { eventLeafHash } from './core/audit-event.js';
 import { MerkleAccumulator } from './core/merkle.js';
 import type { QueuedEvent } from './audit-record.js';
@@ -11,14 +12,8 @@ export interface TreeState {
   readonly frontier: readonly Buffer[];
 }
 
-export interface StoredCheckpoint {
-  readonly origin: string;
-  readonly treeSize: number;
-  readonly rootHash: string;
-  readonly issuedAt: string;
-  readonly keyId: string;
-  readonly signature: string;
-}
+/** A checkpoint as stored: the same fields the verifier reads. */
+export type StoredCheckpoint = Checkpoint;
 
 export interface EventFilter {
   readonly from?: string;

@@ -4,6 +4,7 @@ import { NotFoundProblem, type ProblemItem, ValidationProblem } from '../common/
 import { PolicyStore } from '../policies/policy-store.js';
 import { AuditRepository, type StoredCheckpoint } from './audit.repository.js';
 import { AuditSequencer } from './audit-sequencer.js';
+import { actorOf } from './audit-record.js';
 import { AuditWriter } from './audit-writer.js';
 import { integer, parseEventQuery } from './audit-query.js';
 import { CheckpointService } from './checkpoint.service.js';
@@ -176,10 +177,7 @@ export class AuditService {
   private recordAccess(principal: Principal, action: 'read' | 'export', what: string, details: Record<string, unknown>) {
     return this.writer.appendNow({
       type: action === 'read' ? 'audit.read' : 'audit.export',
-      actor: principal.id,
-      actorKind: principal.kind,
-      organisation: principal.organisation,
-      roles: principal.roles,
+      ...actorOf(principal),
       action,
       resource: { type: 'AuditLog', view: what },
       outcome: 'success',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditWriter } from '../audit/audit-writer.js';
-import type { AuditRecord } from '../audit/audit-record.js';
+import { actorOf, type AuditRecord } from '../audit/audit-record.js';
 import { ClientKeyRepository } from '../auth/client-key.repository.js';
 import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
@@ -102,10 +102,7 @@ export class ClientsService {
 function adminEvent(principal: Principal, type: string, clientId: string, kid: string, policyHash: string): AuditRecord {
   return {
     type,
-    actor: principal.id,
-    actorKind: principal.kind,
-    organisation: principal.organisation,
-    roles: principal.roles,
+    ...actorOf(principal),
     action: type.endsWith('registered') ? 'create' : 'delete',
     resource: { type: 'ClientKey', client: clientId, kid },
     outcome: 'success',

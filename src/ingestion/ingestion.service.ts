@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { AuditWriter } from '../audit/audit-writer.js';
-import type { AuditRecord } from '../audit/audit-record.js';
+import { actorOf, type AuditRecord } from '../audit/audit-record.js';
 import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
 import {
@@ -255,10 +255,7 @@ export class IngestionService {
   private batchEvent(principal: Principal, type: string, batch: NewBatch, details: Record<string, unknown>): AuditRecord {
     return {
       type,
-      actor: principal.id,
-      actorKind: principal.kind,
-      organisation: principal.organisation,
-      roles: principal.roles,
+      ...actorOf(principal),
       action: type.split('.')[1] ?? null,
       resource: { type: 'Batch', id: batch.id, dataset: batch.dataset, organisation: batch.organisation, period: batch.period },
       outcome: type === 'batch.rejected' ? 'failure' : 'success',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { actorOf } from '../audit/audit-record.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
@@ -77,10 +78,7 @@ export class SignalsService {
       await this.recorder.record(decision.record, tx);
       await this.audit.append(tx, {
         type: 'signal.reported',
-        actor: principal.id,
-        actorKind: principal.kind,
-        organisation: principal.organisation,
-        roles: principal.roles,
+        ...actorOf(principal),
         action: 'create',
         resource: { type: 'Signal', id, category, level: located.level, buurt: located.buurtCode },
         outcome: 'success',
