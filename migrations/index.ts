@@ -4,6 +4,7 @@ import { Geography1764100000000 } from './1764100000000-geography.js';
 import { AuditLog1764200000000 } from './1764200000000-audit-log.js';
 import { Ingestion1764300000000 } from './1764300000000-ingestion.js';
 import { Signals1764400000000 } from './1764400000000-signals.js';
+import { Cubes1764500000000 } from './1764500000000-cubes.js';
 
 /** Every migration, oldest first. A new migration is added here and nowhere else. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   AuditLog1764200000000,
   Ingestion1764300000000,
   Signals1764400000000,
+  Cubes1764500000000,
 ];

@@ -417,10 +417,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The indicator catalogue (policies/indicators); which of it your purposes allow is in GET /v1/me. */
+        get: operations["listIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/extracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A protected extract for a declared purpose — a slice of each indicator's one protected cube. */
+        post: operations["createExtract"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/extracts/{extractId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getExtract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ExtractRequest: {
+            /** @description One of the purposes your token carries. */
+            purpose: string;
+            indicators: string[];
+            /** @enum {string} */
+            level: "pc6" | "street" | "buurt" | "wijk" | "gemeente";
+            /** @description Code of a coarser unit to slice within */
+            area?: string | null;
+        };
+        ExtractCell: {
+            unit: string;
+            name: string | null;
+            /** @description Null when suppressed. */
+            value: number | null;
+            denominator: number | null;
+            /** @description Per 100 (per100 and percentage indicators); null when suppressed. */
+            rate: number | null;
+            /** @enum {string} */
+            status: "published" | "primary" | "secondary";
+            /** @description The rule that suppressed the cell. */
+            rule: string | null;
+        };
+        Extract: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            createdAt: string;
+            purpose: string;
+            level: string;
+            area: string | null;
+            indicators: {
+                id: string;
+                title: string;
+                unit: string;
+                k: number;
+                cube: {
+                    /** Format: uuid */
+                    id: string;
+                    dataVersion: string;
+                    period: string;
+                    /** Format: date-time */
+                    builtAt: string;
+                };
+                /** @description False when the cube could not pass the audit; then nothing is published. */
+                released: boolean;
+                suppression: {
+                    published: number;
+                    primary: number;
+                    secondary: number;
+                };
+                cells: components["schemas"]["ExtractCell"][];
+            }[];
+        };
         /** @description A near-time signal. No free text; any property not listed here is refused. */
         SignalReport: {
             /** @description An id from GET /v1/signals/categories. */
@@ -1502,6 +1605,90 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    listIndicators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The catalogue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        indicators: {
+                            id: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            unit: "count" | "percentage" | "per100";
+                            datasets: string[];
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createExtract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtractRequest"];
+            };
+        };
+        responses: {
+            /** @description The extract (stored; GET /v1/extracts/{id} returns the same content). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extract"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getExtract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                extractId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The extract as it was served. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Extract"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

@@ -1,0 +1,82 @@
+import type { Condition, IndicatorSpec } from './indicator-spec.js';
+
+export interface AggregationQuery {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+/** One aggregated unit: level, code, parent, numerator and (for rates) denominator. */
+export interface AggregateRow {
+  readonly level: 'gemeente' | 'wijk' | 'buurt' | 'street' | 'pc6';
+  readonly code: string;
+  readonly parent: string | null;
+  readonly n: number;
+  readonly d: number;
+}
+
+/**
+ * The SQL that aggregates an indicator for every geography level at once: records are joined in the
+ * database (by pseudonym or address pseudonym), located at their pc6 unit, and rolled up the strictly
+ * nested hierarchy with ROLLUP — no per-record work in TypeScript. Every pc6 unit of the geography
+ * year appears, zeros included, so the cube's additivity holds exactly.
+ */
+export function aggregationSql(spec: IndicatorSpec, year: number): AggregationQuery {
+  const params: unknown[] = [];
+  const bind = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const latest = (alias: string, dataset: string): string => {
+    const d = bind(dataset);
+    return `${alias}.dataset = ${d} AND ${alias}.status = 'stored'
+      AND ${alias}.period = (SELECT max(period) FROM batch WHERE dataset = ${d} AND status = 'stored')`;
+  };
+  const where = (alias: string, conditions: Readonly<Record<string, Condition>>): string =>
+    Object.entries(conditions)
+      .map(([field, c]) => {
+        const value = `(${alias}.attributes->>${bind(field)})`;
+        if ('in' in c) return `${value} = ANY(${bind([...c.in])}::text[])`;
+        const parts: string[] = [];
+        if (c.min !== undefined) parts.push(`${value}::numeric >= ${bind(c.min)}`);
+        if (c.max !== undefined) parts.push(`${value}::numeric <= ${bind(c.max)}`);
+        return parts.join(' AND ');
+      })
+      .map((s) => ` AND ${s}`)
+      .join('');
+
+  const { numerator, population } = spec;
+  let base: string;
+  if (!population) {
+    base = `SELECT r.pc6_unit AS pc6, 0 AS d, 1 AS n FROM record r JOIN batch b ON b.id = r.batch_id
+            WHERE ${latest('b', numerator.dataset)}${where('r', numerator.where)}`;
+  } else {
+    const key = numerator.link === 'address' ? 'address_ref' : 'subject';
+    const pop = `SELECT r.subject, r.address_ref, r.pc6_unit, r.attributes FROM record r JOIN batch b ON b.id = r.batch_id
+                 WHERE ${latest('b', population.dataset)}${where('r', population.where)}`;
+    const num = `SELECT DISTINCT r.${key} AS k FROM record r JOIN batch b ON b.id = r.batch_id
+                 WHERE ${latest('b', numerator.dataset)}${where('r', numerator.where)}`;
+    const counted = `CASE WHEN num.k IS NOT NULL${where('pop', numerator.populationWhere)} THEN 1 ELSE 0 END`;
+    base =
+      population.count === 'persons'
+        ? `SELECT pop.pc6_unit AS pc6, 1 AS d, ${counted} AS n FROM (${pop}) pop LEFT JOIN (${num}) num ON num.k = pop.${key}`
+        : `SELECT min(pop.pc6_unit) AS pc6, 1 AS d, max(${counted}) AS n FROM (${pop}) pop
+           LEFT JOIN (${num}) num ON num.k = pop.${key} GROUP BY pop.address_ref`;
+  }
+  const y = bind(year);
+  const sql = `
+    WITH base AS (${base}),
+    rolled AS (
+      SELECT g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code,
+             GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code) AS grp,
+             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::int AS n
+      FROM geo_unit g LEFT JOIN base ON base.pc6 = g.code
+      WHERE g.year = ${y} AND g.level = 'pc6'
+      GROUP BY ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code)
+    )
+    SELECT CASE grp WHEN 0 THEN 'pc6' WHEN 1 THEN 'street' WHEN 3 THEN 'buurt' WHEN 7 THEN 'wijk' ELSE 'gemeente' END AS level,
+           CASE grp WHEN 0 THEN code WHEN 1 THEN street_code WHEN 3 THEN buurt_code WHEN 7 THEN wijk_code ELSE gemeente_code END AS code,
+           CASE grp WHEN 0 THEN street_code WHEN 1 THEN buurt_code WHEN 3 THEN wijk_code WHEN 7 THEN gemeente_code ELSE NULL END AS parent,
+           n, d
+    FROM rolled WHERE grp < 31`;
+  return { sql, params };
+}

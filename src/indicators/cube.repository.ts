@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database.js';
+import type { AggregateRow, AggregationQuery } from './aggregation-sql.js';
+
+export interface ProtectedCell {
+  readonly unit: string;
+  readonly level: AggregateRow['level'];
+  readonly parent: string | null;
+  /** Null when suppressed: the value of a suppressed cell is never stored. */
+  readonly value: number | null;
+  readonly denominator: number | null;
+  readonly status: 'published' | 'primary' | 'secondary';
+  readonly rule: string | null;
+}
+
+export interface StoredCube {
+  readonly id: string;
+  readonly indicator: string;
+  readonly period: string;
+  readonly dataVersion: string;
+  readonly geographyYear: number;
+  readonly k: number;
+  readonly builtAt: string;
+  readonly released: boolean;
+  readonly reason: string | null;
+  readonly summary: Record<string, number | boolean>;
+  readonly cells: readonly ProtectedCell[];
+}
+
+/** SQL of cubes: the aggregation itself, the version of the data, and the stored protected cubes. */
+@Injectable()
+export class CubeRepository {
+  constructor(private readonly database: Database) {}
+
+  aggregate(query: AggregationQuery): Promise<AggregateRow[]> {
+    return this.database.query<AggregateRow>(query.sql, query.params);
+  }
+
+  /** The batches a cube of these datasets would read now (latest period, stored) and that period. */
+  async currentBatches(datasets: readonly string[]): Promise<{ ids: string[]; periods: Record<string, string> }> {
+    const rows = await this.database.query<{ id: string; dataset: string; period: string }>(
+      `SELECT b.id, b.dataset, b.period FROM batch b
+       WHERE b.dataset = ANY($1::text[]) AND b.status = 'stored'
+         AND b.period = (SELECT max(period) FROM batch WHERE dataset = b.dataset AND status = 'stored')
+       ORDER BY b.id`,
+      [[...datasets]],
+    );
+    return { ids: rows.map((r) => r.id), periods: Object.fromEntries(rows.map((r) => [r.dataset, r.period])) };
+  }
+
+  async latestGeographyYear(): Promise<number | null> {
+    const [row] = await this.database.query<{ year: number | null }>('SELECT max(year)::int AS year FROM geo_unit');
+    return row?.year ?? null;
+  }
+
+  async find(indicator: string, dataVersion: string, k: number): Promise<StoredCube | undefined> {
+    const rows = await this.database.query<Record<string, unknown>>(
+      'SELECT * FROM cube WHERE indicator = $1 AND data_version = $2 AND k = $3',
+      [indicator, dataVersion, k],
+    );
+    return rows[0] && toCube(rows[0]);
+  }
+
+  /** Stores a cube; when another request built the same one at the same time, keeps the first. */
+  async save(cube: StoredCube): Promise<StoredCube> {
+    await this.database.query(
+      `INSERT INTO cube (id, indicator, period, data_version, geography_year, k, built_at, released, reason, summary, cells)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (indicator, data_version, k) DO NOTHING`,
+      [cube.id, cube.indicator, cube.period, cube.dataVersion, cube.geographyYear, cube.k, cube.builtAt, cube.released,
+        cube.reason, JSON.stringify(cube.summary), JSON.stringify(cube.cells)],
+    );
+    return (await this.find(cube.indicator, cube.dataVersion, cube.k))!;
+  }
+}
+
+function toCube(r: Record<string, unknown>): StoredCube {
+  return {
+    id: r.id as string,
+    indicator: r.indicator as string,
+    period: r.period as string,
+    dataVersion: r.data_version as string,
+    geographyYear: r.geography_year as number,
+    k: r.k as number,
+    builtAt: (r.built_at as Date).toISOString(),
+    released: r.released as boolean,
+    reason: (r.reason as string | null) ?? null,
+    summary: r.summary as Record<string, number | boolean>,
+    cells: r.cells as ProtectedCell[],
+  };
+}

@@ -1,0 +1,104 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { ConflictProblem } from '../common/problem/problem.js';
+import { protectCube } from '../disclosure/protect.js';
+import { PolicyStore } from '../policies/policy-store.js';
+import { aggregationSql } from './aggregation-sql.js';
+import { CubeRepository, type ProtectedCell, type StoredCube } from './cube.repository.js';
+import type { IndicatorSpec } from './indicator-spec.js';
+
+const DEFAULT_K = 10;
+
+/**
+ * One protected cube per (indicator, data version): aggregated in SQL over every level at once, then
+ * primary rules, secondary suppression and the LP audit over the whole cube together, then stored.
+ * Every extract is a slice of that one cube, so no two requests can be combined to undo suppression.
+ */
+@Injectable()
+export class CubeService {
+  private readonly building = new Map<string, Promise<StoredCube>>();
+
+  constructor(
+    private readonly repository: CubeRepository,
+    private readonly store: PolicyStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The threshold of an indicator's cube: the largest k of any purpose or agreement that could serve
+   * it. One suppression pattern for all consumers (DESIGN decision 4), at the strictest threshold.
+   */
+  cubeK(spec: IndicatorSpec): number {
+    const policies = this.store.policies;
+    const agreements = policies.agreements.filter((a) => a.datasets.some((d) => spec.datasets.includes(d)));
+    const purposes = policies.purposes.filter((p) => agreements.some((a) => a.purposes.includes(p.id)));
+    return Math.max(DEFAULT_K, ...purposes.map((p) => p.k), ...agreements.map((a) => a.k ?? DEFAULT_K));
+  }
+
+  async current(spec: IndicatorSpec): Promise<StoredCube> {
+    const year = await this.repository.latestGeographyYear();
+    if (year === null) throw new ConflictProblem('There is no reference geography yet.');
+    const { ids, periods } = await this.repository.currentBatches(spec.datasets);
+    const missing = spec.datasets.filter((d) => periods[d] === undefined);
+    if (missing.length > 0) throw new ConflictProblem(`There is no data yet for ${missing.join(', ')}.`);
+    const k = this.cubeK(spec);
+    const dataVersion = createHash('sha256')
+      .update(JSON.stringify({ indicator: spec, batches: ids, year }))
+      .digest('hex')
+      .slice(0, 32);
+    const key = `${spec.id}|${dataVersion}|${k}`;
+    const pending = this.building.get(key);
+    if (pending) return pending;
+    const build = (async () => {
+      const found = await this.repository.find(spec.id, dataVersion, k);
+      if (found) return found;
+      const period = Object.entries(periods).map(([d, p]) => `${d} ${p}`).sort().join(', ');
+      return this.repository.save(await this.build(spec, year, k, dataVersion, period));
+    })().finally(() => this.building.delete(key));
+    this.building.set(key, build);
+    return build;
+  }
+
+  private async build(spec: IndicatorSpec, year: number, k: number, dataVersion: string, period: string): Promise<StoredCube> {
+    const rows = await this.repository.aggregate(aggregationSql(spec, year));
+    const rate = spec.population !== undefined;
+    const children = new Map<string, string[]>();
+    for (const row of rows) {
+      if (row.parent === null) continue;
+      children.set(row.parent, [...(children.get(row.parent) ?? []), row.code]);
+    }
+    const result = await protectCube(
+      rows.map((r) => ({ id: r.code, value: r.n, ...(rate && { denominator: r.d }) })),
+      [...children].map(([total, parts]) => ({ total, parts })),
+      { k },
+    );
+    const statuses = new Map(result.cells.map((c) => [c.id, c]));
+    const cells: ProtectedCell[] = rows.map((r) => {
+      const protectedCell = statuses.get(r.code)!;
+      const published = result.released && protectedCell.status === 'published';
+      return {
+        unit: r.code,
+        level: r.level,
+        parent: r.parent,
+        value: published ? r.n : null,
+        denominator: published && rate ? r.d : null,
+        status: result.released ? protectedCell.status : 'secondary',
+        rule: protectedCell.rule ?? null,
+      };
+    });
+    return {
+      id: randomUUID(),
+      indicator: spec.id,
+      period,
+      dataVersion,
+      geographyYear: year,
+      k,
+      builtAt: this.clock.now().toISOString(),
+      released: result.released,
+      reason: result.reason ?? null,
+      summary: { ...result.summary },
+      cells,
+    };
+  }
+}
