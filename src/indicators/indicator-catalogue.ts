@@ -16,12 +16,7 @@ export class IndicatorCatalogue {
   constructor(@Inject(APP_CONFIG) config: AppConfig, datasets: DatasetCatalogue) {
     const dir = path.join(config.policiesDir, 'indicators');
     const problems: string[] = [];
-    let files: string[] = [];
-    try {
-      files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-    } catch {
-      files = [];
-    }
+    const files = listYaml(dir);
     for (const file of files) {
       let raw: unknown;
       try {
@@ -44,5 +39,14 @@ export class IndicatorCatalogue {
 
   all(): IndicatorSpec[] {
     return [...this.specs.values()];
+  }
+}
+
+/** The YAML files of a directory, sorted; none when it does not exist. */
+function listYaml(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  } catch {
+    return [];
   }
 }

@@ -104,9 +104,9 @@ function conditions(path: string, value: unknown, dataset: DatasetSpec | undefin
     }
     const c = condition as Record<string, unknown>;
     if (Array.isArray(c?.in) && c.in.every((x) => typeof x === 'string')) {
-      const bad = declared.enum ? (c.in as string[]).filter((x) => !declared.enum!.includes(x)) : [];
+      const bad = declared.enum ? (c.in).filter((x) => !declared.enum!.includes(x)) : [];
       if (bad.length > 0) problems.push(`${path}.${field}.in: ${bad.join(', ')} not allowed by the dataset`);
-      out[field] = { in: c.in as string[] };
+      out[field] = { in: c.in };
     } else if (typeof c === 'object' && c !== null && (typeof c.min === 'number' || typeof c.max === 'number')) {
       if (declared.type !== 'integer' && declared.type !== 'number') problems.push(`${path}.${field}: min/max need a number field`);
       out[field] = { ...(typeof c.min === 'number' && { min: c.min }), ...(typeof c.max === 'number' && { max: c.max }) };

@@ -1,0 +1,70 @@
+import { describe, expect, it } from '@jest/globals';
+import { naiveHideUnderFive, tauArgus2x2 } from '../../test/fixtures/disclosure/literature.js';
+import type { CellDecision } from './cube.js';
+import { auditCube } from './lp-audit.js';
+import { protectCube } from './protect.js';
+
+describe('auditCube', () => {
+  it('reproduces the tau-ARGUS manual example: x11 lies in [3, 6]', async () => {
+    const statuses = new Map<string, CellDecision>(
+      tauArgus2x2.cells.map((c) => [c.id, { status: c.id === 'x11' ? 'primary' : c.id.startsWith('x') ? 'secondary' : 'published' }]),
+    );
+    const audit = await auditCube(tauArgus2x2.cells, tauArgus2x2.constraints, statuses, { k: 10 }, { directions: false });
+    expect(audit.intervals.find((x) => x.id === 'x11')).toEqual({ id: 'x11', ...tauArgus2x2.expected.x11, method: 'lp' });
+    expect(audit.failures).toEqual([]);
+    expect(audit.lpSolves).toBe(8);
+  });
+
+  it('flags a naive "hide under 5, publish totals" release, which protectCube then fixes', async () => {
+    const { cells, constraints, hidden } = naiveHideUnderFive;
+    const naive = new Map<string, CellDecision>(
+      cells.map((c) => [c.id, hidden.includes(c.id) ? { status: 'primary', rule: 'count<k' } : { status: 'published' }]),
+    );
+    const audit = await auditCube(cells, constraints, naive, { k: 5 });
+    expect(audit.failures).toEqual([{ id: 'street-a', lower: 3, upper: 3, method: 'lp', failure: 'width' }]);
+
+    const result = await protectCube(cells, constraints, { k: 5 });
+    expect(result.released).toBe(true);
+    expect(result.cells.find((c) => c.id === 'street-a')).toEqual({ id: 'street-a', value: null, status: 'primary', rule: 'count<k' });
+    expect(result.cells.find((c) => c.id === 'street-b')).toEqual({ id: 'street-b', value: null, status: 'secondary', rule: 'secondary:linear' });
+    const statuses = new Map(result.cells.map((c) => [c.id, c]));
+    expect((await auditCube(cells, constraints, statuses, { k: 5 }, { directions: false })).failures).toEqual([]);
+  });
+
+  it('fails a primary cell whose upper bound is its value, unless the rules alone say so', async () => {
+    // 12 = a + b, both primary (3 and 9, so both in [1, 9]): each lies in [3, 9]. b's upper bound
+    // equals its value, but it is the rule's own bound (k - 1), which everybody knows: passes.
+    const cells = [
+      { id: 't', value: 12 },
+      { id: 'a', value: 3 },
+      { id: 'b', value: 9 },
+    ];
+    const constraints = [{ total: 't', parts: ['a', 'b'] }];
+    const both = new Map<string, CellDecision>([
+      ['t', { status: 'published' }],
+      ['a', { status: 'primary' }],
+      ['b', { status: 'primary' }],
+    ]);
+    const audit = await auditCube(cells, constraints, both, { k: 10 }, { directions: false });
+    expect(audit.intervals.map(({ id, lower, upper }) => ({ id, lower, upper }))).toEqual([
+      { id: 'a', lower: 3, upper: 9 },
+      { id: 'b', lower: 3, upper: 9 },
+    ]);
+    expect(audit.failures).toEqual([]);
+
+    // A zero as the only companion: a ∈ [1, 3], the attacker learns "at most 3" and a = 3
+    // (z ∈ [0, 2] is wide enough: it is not primary).
+    const withZero = [
+      { id: 't', value: 3 },
+      { id: 'a', value: 3 },
+      { id: 'z', value: 0 },
+    ];
+    const zeroStatuses = new Map<string, CellDecision>([
+      ['t', { status: 'published' }],
+      ['a', { status: 'primary' }],
+      ['z', { status: 'secondary' }],
+    ]);
+    const zeroAudit = await auditCube(withZero, [{ total: 't', parts: ['a', 'z'] }], zeroStatuses, { k: 10 });
+    expect(zeroAudit.failures.map((f) => [f.id, f.failure])).toEqual([['a', 'upper']]);
+  });
+});

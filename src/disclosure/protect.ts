@@ -1,0 +1,156 @@
+/**
+ * The whole disclosure control of one cube: primary rules → secondary suppression → LP audit, and
+ * more suppression while the audit fails. A cube that still fails after the iteration cap is not
+ * released (DESIGN decision 5). The output never carries a suppressed value, nor the audit's
+ * intervals (an inner interval is built around the true value).
+ */
+import { type Cell, type CellStatus, type Constraint, type Decisions, type ProtectionRules, type SuppressionRule, resolveRules, validateCube } from './cube.js';
+import { buildStructure } from './cube-structure.js';
+import { auditCube } from './lp-audit.js';
+import { primarySuppression } from './primary-rules.js';
+import { secondarySuppression } from './secondary-suppression.js';
+
+export interface ProtectedCellOutput {
+  id: string;
+  /** null whenever the cell is suppressed, and for every cell of a cube that is not released. */
+  value: number | null;
+  status: CellStatus;
+  rule?: SuppressionRule;
+}
+
+export interface ProtectionSummary {
+  cells: number;
+  published: number;
+  primary: number;
+  secondary: number;
+  /** Suppressed cells whose interval the audit checked. */
+  auditedCells: number;
+  /** Of those, how many needed the two LPs (the rest were proved wide by a feasible move). */
+  lpAuditedCells: number;
+  /** Rounds of secondary suppression + audit. */
+  rounds: number;
+  released: boolean;
+}
+
+export interface ProtectionResult {
+  released: boolean;
+  reason?: string;
+  cells: ProtectedCellOutput[];
+  summary: ProtectionSummary;
+  /** Wall-clock seconds per stage, for benchmarks and logs (not part of the cube). */
+  timings: { primary: number; secondary: number; audit: number };
+}
+
+export interface ProtectOptions {
+  /** Rounds of "audit fails → suppress a neighbour → redo" before giving up (default 10). */
+  maxRounds?: number;
+}
+
+export async function protectCube(
+  cells: readonly Cell[],
+  constraints: readonly Constraint[],
+  rules: Partial<ProtectionRules> = {},
+  options: ProtectOptions = {},
+): Promise<ProtectionResult> {
+  const resolved = resolveRules(rules);
+  const byId = validateCube(cells, constraints);
+  const timings = { primary: 0, secondary: 0, audit: 0 };
+  const timed = <T>(stage: keyof typeof timings, work: () => T): T => {
+    const start = performance.now();
+    try {
+      return work();
+    } finally {
+      timings[stage] += (performance.now() - start) / 1000;
+    }
+  };
+
+  const primary = timed('primary', () => primarySuppression(cells, resolved));
+  const structure = buildStructure(cells, constraints);
+  const forced = new Set<string>();
+  const maxRounds = options.maxRounds ?? 10;
+  let decisions: Decisions = primary;
+  let audited = { cells: 0, lp: 0 };
+  let reason: string | undefined = `the audit still fails after ${maxRounds} rounds`;
+  let rounds = 0;
+  while (rounds < maxRounds) {
+    rounds++;
+    decisions = timed('secondary', () => secondarySuppression(cells, constraints, primary, { forced }));
+    const start = performance.now();
+    const audit = await auditCube(cells, constraints, decisions, resolved);
+    timings.audit += (performance.now() - start) / 1000;
+    audited = { cells: audit.intervals.length, lp: audit.lpCells };
+    if (audit.failures.length === 0) {
+      reason = undefined;
+      break;
+    }
+    let added = 0;
+    for (const failure of audit.failures) {
+      const neighbour = publishedNeighbour(failure.id);
+      if (neighbour !== undefined) {
+        forced.add(neighbour);
+        added++;
+      }
+    }
+    if (added === 0) {
+      reason = 'the audit fails and no published neighbour is left to suppress';
+      break;
+    }
+  }
+  const released = reason === undefined;
+
+  const output: ProtectedCellOutput[] = cells.map((cell) => {
+    const decision = decisions.get(cell.id) ?? { status: 'published' as const };
+    const value = released && decision.status === 'published' ? cell.value : null;
+    return decision.rule ? { id: cell.id, value, status: decision.status, rule: decision.rule } : { id: cell.id, value, status: decision.status };
+  });
+  const count = (status: CellStatus): number => output.filter((c) => c.status === status).length;
+  const summary: ProtectionSummary = {
+    cells: cells.length,
+    published: count('published'),
+    primary: count('primary'),
+    secondary: count('secondary'),
+    auditedCells: audited.cells,
+    lpAuditedCells: audited.lp,
+    rounds,
+    released,
+  };
+  return reason === undefined ? { released, cells: output, summary, timings } : { released, reason, cells: output, summary, timings };
+
+  /**
+   * The smallest published cell sharing a constraint with the failing one, non-zero cells first
+   * (a suppressed zero adds little room). When every neighbour is suppressed already, look one
+   * constraint further out, through the suppressed cells, and so on.
+   */
+  function publishedNeighbour(id: string): string | undefined {
+    const seen = new Set<number>([structure.index.get(id)!]);
+    let frontier = [...seen];
+    while (frontier.length > 0) {
+      let best: Cell | undefined;
+      const next: number[] = [];
+      for (const i of frontier) {
+        for (const n of structure.constraintsByCell[i]!) {
+          const c = structure.constraints[n]!;
+          for (const j of [c.total, ...c.parts]) {
+            const cell = byId.get(structure.ids[j]!)!;
+            if (decisions.get(cell.id)?.status === 'published' && !forced.has(cell.id)) {
+              if (!best || preferred(cell, best)) best = cell;
+            } else if (!seen.has(j)) {
+              seen.add(j);
+              next.push(j);
+            }
+          }
+        }
+      }
+      if (best) return best.id;
+      frontier = next;
+    }
+    return undefined;
+  }
+}
+
+function preferred(a: Cell, b: Cell): boolean {
+  const zeroA = a.value === 0;
+  const zeroB = b.value === 0;
+  if (zeroA !== zeroB) return zeroB;
+  return a.value < b.value || (a.value === b.value && a.id < b.id);
+}

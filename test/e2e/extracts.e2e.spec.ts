@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { AuditRepository } from '../../src/audit/audit.repository.js';
+import { AuditSequencer } from '../../src/audit/audit-sequencer.js';
+import { DemoCityService } from '../../src/demo/demo-city.service.js';
+import { auditCube } from '../../src/disclosure/lp-audit.js';
+import { DemoSeeder } from '../../src/geography/demo-seeder.js';
+import { generateCity } from '../../src/geography/synthetic/city-generator.js';
+import { MemorySink } from '../../src/geography/synthetic/city-sink.js';
+import { aggregationSql } from '../../src/indicators/aggregation-sql.js';
+import { CubeRepository } from '../../src/indicators/cube.repository.js';
+import { IndicatorCatalogue } from '../../src/indicators/indicator-catalogue.js';
+import { expectContract } from '../support/contract.js';
+import { FakeIdentityProvider } from '../support/tokens.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const CITY = { seed: 1, scale: 1, wijken: ['WK003451', 'WK003450'] };
+const ANALYST = { sub: 'emp-os', org: 'gemeente-almere', roles: ['analyst'], purposes: ['wijkaanpak', 'monitoring'] };
+
+describe('protected extracts', () => {
+  let t: TestApp;
+  let idp: FakeIdentityProvider;
+  let planted: string[];
+  const extract = async (body: Record<string, unknown>, who = ANALYST) =>
+    request(t.server).post('/v1/extracts').set('Authorization', `Bearer ${await idp.token(who)}`).send(body);
+
+  beforeAll(async () => {
+    idp = await new FakeIdentityProvider().start();
+    t = await startTestApp(idp.env);
+    await t.app.get(DemoSeeder).seedIfEmpty(CITY);
+    await t.app.get(DemoCityService).loadPartnerFiles(CITY);
+    const { truth } = generateCity({ ...CITY, people: false }, new MemorySink([]));
+    planted = [...truth.planted.find((p) => p.id === 'benefits-and-rent-arrears')!.streetUnits];
+  }, 120_000);
+  afterAll(async () => {
+    await t.close();
+    await idp.stop();
+  });
+
+  it('gives the streets of the Eilandenbuurt, where the planted streets stand out', async () => {
+    const response = await extract({ purpose: 'wijkaanpak', indicators: ['uitkeringen-per-100-volwassenen'], level: 'street', area: 'WK003451' });
+    expect(response.status).toBe(201);
+    expectContract(response, 'post', '/v1/extracts');
+    const [indicator] = response.body.indicators;
+    expect(indicator.released).toBe(true);
+    expect(indicator.k).toBeGreaterThanOrEqual(10);
+    const cells = indicator.cells as { unit: string; rate: number | null; value: number | null; status: string }[];
+    expect(cells.length).toBeGreaterThan(5);
+    const published = cells.filter((c) => c.rate !== null);
+    const plantedCells = published.filter((c) => planted.includes(c.unit));
+    const others = published.filter((c) => !planted.includes(c.unit));
+    expect(plantedCells.length).toBeGreaterThan(0);
+    const mean = others.reduce((s, c) => s + c.rate!, 0) / others.length;
+    for (const c of plantedCells) expect(c.rate!).toBeGreaterThan(mean * 1.5);
+  });
+
+  it('never publishes a count below k, and leaves no suppressed cell derivable', async () => {
+    const catalogue = t.app.get(IndicatorCatalogue);
+    for (const spec of catalogue.all()) {
+      const response = await extract({ purpose: 'monitoring', indicators: [spec.id], level: 'wijk' });
+      if (response.status !== 201) continue; // not every indicator serves monitoring
+      const stored = await t.database.query<{ cells: { unit: string; value: number | null; status: string; parent: string | null }[]; k: number; geography_year: number }>(
+        'SELECT cells, k, geography_year FROM cube WHERE id = $1',
+        [response.body.indicators[0].cube.id],
+      );
+      const cube = stored[0]!;
+      const tooSmall = cube.cells.filter((c) => c.value !== null && c.value > 0 && c.value < cube.k);
+      expect(tooSmall).toEqual([]);
+      // The attacker's view: published values and the additivity; the truth, recomputed here.
+      const truth = await t.app.get(CubeRepository).aggregate(aggregationSql(spec, cube.geography_year));
+      const children = new Map<string, string[]>();
+      for (const row of truth) if (row.parent) children.set(row.parent, [...(children.get(row.parent) ?? []), row.code]);
+      const statuses = new Map(cube.cells.map((c) => [c.unit, { status: c.status as 'published' | 'primary' | 'secondary' }]));
+      const audit = await auditCube(
+        truth.map((r) => ({ id: r.code, value: r.n })),
+        [...children].map(([total, parts]) => ({ total, parts })),
+        statuses,
+        { k: cube.k },
+      );
+      expect(audit.failures).toEqual([]);
+    }
+  }, 120_000);
+
+  it('serves every extract from one cube per data version, and returns it again unchanged', async () => {
+    const body = { purpose: 'wijkaanpak', indicators: ['huishoudens-met-huurachterstand'], level: 'buurt' };
+    const first = await extract(body);
+    const second = await extract({ ...body, level: 'street', area: 'BU00345104' });
+    expect(first.status).toBe(201);
+    expect(second.body.indicators[0].cube.id).toBe(first.body.indicators[0].cube.id);
+    const again = await request(t.server).get(`/v1/extracts/${first.body.id}`).set('Authorization', `Bearer ${await idp.token(ANALYST)}`);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expectContract(again, 'get', '/v1/extracts/{extractId}');
+    const other = await request(t.server)
+      .get(`/v1/extracts/${first.body.id}`)
+      .set('Authorization', `Bearer ${await idp.token({ ...ANALYST, sub: 'someone-else' })}`);
+    expect(other.status).toBe(404);
+  });
+
+  it('refuses what the purpose does not allow, saying what is missing', async () => {
+    const notCarried = await extract({ purpose: 'schuldpreventie', indicators: ['schuldhulp-per-100-volwassenen'], level: 'buurt' });
+    expect(notCarried.status).toBe(403);
+    expect(notCarried.body.detail).toMatch(/schuldpreventie/);
+    const tooFine = await extract({ purpose: 'wijkaanpak', indicators: ['uitkeringen-per-100-volwassenen'], level: 'pc6' });
+    expect(tooFine.status).toBe(403);
+    expect(tooFine.body.detail).toMatch(/finer|level/);
+    const incidents = await extract({ purpose: 'wijkaanpak', indicators: ['incidenten'], level: 'street' });
+    expect(incidents.status).toBe(403);
+    expectContract(incidents, 'post', '/v1/extracts');
+    const partnerStyle = await extract({ purpose: 'wijkaanpak', indicators: ['uitkeringen-per-100-volwassenen'], level: 'street' }, { ...ANALYST, roles: ['privacy-officer'] });
+    expect(partnerStyle.status).toBe(403);
+  });
+
+  it('lists every problem of a bad request at once', async () => {
+    const response = await extract({ purpose: '', indicators: ['nope'], level: 'house', colour: 'red' });
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/colour', '/indicators/0', '/level', '/purpose']);
+    expectContract(response, 'post', '/v1/extracts');
+  });
+
+  it('audits each extract with the cubes served and its suppression summary', async () => {
+    await extract({ purpose: 'wijkaanpak', indicators: ['uitkeringen-per-100-volwassenen'], level: 'buurt', area: 'WK003451' });
+    await t.app.get(AuditSequencer).flush();
+    const events = await t.app.get(AuditRepository).search({ type: 'extract.requested', actor: ANALYST.sub }, -1, 100);
+    const last = events.at(-1)!;
+    expect(last).toMatchObject({
+      purpose: 'wijkaanpak',
+      details: { cubes: [expect.objectContaining({ indicator: 'uitkeringen-per-100-volwassenen' })], suppression: expect.objectContaining({ published: expect.any(Number) }) },
+    });
+  });
+});
