@@ -31,6 +31,26 @@ describe('auditCube', () => {
     expect((await auditCube(cells, constraints, statuses, { k: 5 }, { directions: false })).failures).toEqual([]);
   });
 
+  it('does not fail a rate cell whose public denominator already leaves the widest interval possible', async () => {
+    // A pc6 with one adult: the numerator is 0 or 1 for anyone who knows the (public) denominator.
+    // Suppressed, it is as uncertain as it can be; the cube must still be releasable.
+    const cells = [
+      { id: 'street', value: 30, denominator: 200 },
+      { id: 'pc6-a', value: 0, denominator: 1 },
+      { id: 'pc6-b', value: 12, denominator: 90 },
+      { id: 'pc6-c', value: 18, denominator: 109 },
+    ];
+    const constraints = [{ total: 'street', parts: ['pc6-a', 'pc6-b', 'pc6-c'] }];
+    const result = await protectCube(cells, constraints, { k: 10 });
+    expect(result.released).toBe(true);
+    expect(result.cells.find((c) => c.id === 'pc6-a')).toMatchObject({ value: null, status: 'primary', rule: 'rate-base<k' });
+    expect(result.cells.find((c) => c.id === 'street')).toMatchObject({ value: 30, status: 'published' });
+    const statuses = new Map(result.cells.map((c) => [c.id, c]));
+    const audit = await auditCube(cells, constraints, statuses, { k: 10 }, { directions: false });
+    expect(audit.failures).toEqual([]);
+    expect(audit.intervals.find((x) => x.id === 'pc6-a')).toMatchObject({ lower: 0, upper: 1 });
+  });
+
   it('fails a primary cell whose upper bound is its value, unless the rules alone say so', async () => {
     // 12 = a + b, both primary (3 and 9, so both in [1, 9]): each lies in [3, 9]. b's upper bound
     // equals its value, but it is the rule's own bound (k - 1), which everybody knows: passes.

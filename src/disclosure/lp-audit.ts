@@ -123,12 +123,14 @@ export async function auditCube(
 }
 
 /**
- * Too narrow: width under minIntervalWidth. For a primary cell also: the upper bound is not above the
+ * Too narrow: width under minIntervalWidth — or under the width the public rules alone leave, when
+ * that is smaller (a rate on a denominator of 1 is 0 or 1 for anyone: no suppression can widen it, and
+ * it is as protected as it can be). For a primary cell also: the upper bound is not above the
  * value, unless that bound is just the public rule (a count of k-1 is "at most k-1" for everyone).
  * A magnitude cell needs upward uncertainty of p% of its largest contribution (its p% protection).
  */
 function judge(cell: Cell, decision: CellDecision, interval: Bounds, prior: Bounds, rules: ResolvedRules): 'width' | 'upper' | undefined {
-  if (interval.upper - interval.lower < rules.minIntervalWidth) return 'width';
+  if (interval.upper - interval.lower < Math.min(rules.minIntervalWidth, prior.upper - prior.lower)) return 'width';
   if (decision.status !== 'primary') return undefined;
   if (isMagnitude(cell)) {
     const largest = Math.max(0, ...(cell.contributions ?? []));
@@ -140,7 +142,8 @@ function judge(cell: Cell, decision: CellDecision, interval: Bounds, prior: Boun
 /** Counts are integers and the attacker knows it: round the bounds inwards to integers. */
 function rounded(cell: Cell, b: Bounds): Bounds {
   if (isMagnitude(cell)) return b;
-  return { lower: Math.ceil(b.lower - EPS), upper: Math.floor(b.upper + EPS) };
+  // `+ 0` turns a -0 from the solver into 0.
+  return { lower: Math.ceil(b.lower - EPS) + 0, upper: Math.floor(b.upper + EPS) + 0 };
 }
 
 /** Union-find over suppressed cells that share a constraint. */

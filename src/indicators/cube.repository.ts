@@ -32,8 +32,16 @@ export interface StoredCube {
 export class CubeRepository {
   constructor(private readonly database: Database) {}
 
+  /**
+   * Runs the aggregation. Joins of a million records on pseudonyms must be hash joins: right after a
+   * bulk load the planner's statistics are stale (and PGlite has no autovacuum), so nested loops are
+   * ruled out for this one statement rather than trusting its row estimates.
+   */
   aggregate(query: AggregationQuery): Promise<AggregateRow[]> {
-    return this.database.query<AggregateRow>(query.sql, query.params);
+    return this.database.withTransaction(async (tx) => {
+      await tx.query('SET LOCAL enable_nestloop = off');
+      return tx.query<AggregateRow[]>(query.sql, query.params);
+    });
   }
 
   /** The batches a cube of these datasets would read now (latest period, stored) and that period. */
