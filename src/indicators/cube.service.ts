@@ -84,7 +84,7 @@ export class CubeService {
         value: published ? r.n : null,
         denominator: published && rate ? r.d : null,
         status: result.released ? protectedCell.status : 'secondary',
-        rule: protectedCell.rule ?? null,
+        rule: publicRule(protectedCell.rule),
       };
     });
     return {
@@ -101,4 +101,15 @@ export class CubeService {
       cells,
     };
   }
+}
+
+/**
+ * The rule as shown to consumers. Naming "0% or 100% on a small base" would tell which of the two the
+ * hidden rate is — exactly what its suppression protects — so every small-base rule reads the same.
+ */
+export function publicRule(rule: string | undefined): string | null {
+  if (rule === undefined) return null;
+  if (rule === 'group-disclosure' || rule === 'rate-base<k') return 'small-base';
+  if (rule === 'p%' || rule === 'min-contributors') return 'dominance';
+  return rule;
 }

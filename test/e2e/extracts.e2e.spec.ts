@@ -66,6 +66,9 @@ describe('protected extracts', () => {
       const cube = stored[0]!;
       const tooSmall = cube.cells.filter((c) => c.value !== null && c.value > 0 && c.value < cube.k);
       expect(tooSmall).toEqual([]);
+      // A rule that would tell a hidden 0% from a hidden 100% is never shown.
+      const rules = new Set(response.body.indicators[0].cells.map((c: { rule: string | null }) => c.rule));
+      expect([...rules].every((r) => [null, 'count<k', 'small-base', 'dominance', 'secondary:linear', 'secondary:singleton', 'secondary:audit'].includes(r as string | null))).toBe(true);
       // The attacker's view: published values and the additivity; the truth, recomputed here.
       const truth = await t.app.get(CubeRepository).aggregate(aggregationSql(spec, cube.geography_year));
       const children = new Map<string, string[]>();
