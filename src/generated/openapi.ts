@@ -480,6 +480,19 @@ export interface components {
             /** @description Code of a coarser unit to slice within */
             area?: string | null;
         };
+        ExtractFeatureCollection: {
+            /** @enum {string} */
+            type: "FeatureCollection";
+            extract: Record<string, never>;
+            indicators: Record<string, never>[];
+            features: {
+                /** @enum {string} */
+                type: "Feature";
+                id: string;
+                geometry: Record<string, never> | null;
+                properties: Record<string, never>;
+            }[];
+        };
         ExtractCell: {
             unit: string;
             name: string | null;
@@ -1650,19 +1663,30 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The extract (stored; GET /v1/extracts/{id} returns the same content). */
+            /** @description The extract (stored; GET /v1/extracts/{id} returns the same content). `Accept` chooses JSON, CSV or GeoJSON. */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Extract"];
+                    "text/csv": string;
+                    "application/geo+json": components["schemas"]["ExtractFeatureCollection"];
                 };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            /** @description None of the accepted media types can be produced. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             409: components["responses"]["Conflict"];
             503: components["responses"]["ServiceUnavailable"];
         };
@@ -1678,13 +1702,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The extract as it was served. */
+            /** @description The extract as it was served, as JSON, CSV or GeoJSON (`Accept`). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Extract"];
+                    "text/csv": string;
+                    "application/geo+json": components["schemas"]["ExtractFeatureCollection"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
-import { type Extract, ExtractsService } from './extracts.service.js';
+import { ExtractsService } from './extracts.service.js';
 import { IndicatorCatalogue } from './indicator-catalogue.js';
 
 @Controller('v1')
@@ -11,14 +12,27 @@ export class ExtractsController {
     private readonly catalogue: IndicatorCatalogue,
   ) {}
 
+  /** JSON by default; `Accept: text/csv` or `application/geo+json` for the same content as CSV or GeoJSON. */
   @Post('extracts')
-  create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<Extract> {
-    return this.extracts.create(principal, body);
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: unknown,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const type = this.extracts.mediaType(accept);
+    return this.extracts.render(await this.extracts.create(principal, body), type, response);
   }
 
   @Get('extracts/:id')
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Extract> {
-    return this.extracts.get(principal, id);
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<unknown> {
+    const type = this.extracts.mediaType(accept);
+    return this.extracts.render(await this.extracts.get(principal, id), type, response);
   }
 
   /** The catalogue: what may be asked for (which of it a purpose allows is in GET /v1/me). */

@@ -4,13 +4,15 @@ import { actorOf } from '../audit/audit-record.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
-import { ForbiddenProblem, NotFoundProblem, type ProblemItem, ValidationProblem } from '../common/problem/problem.js';
+import { ForbiddenProblem, NotAcceptableProblem, NotFoundProblem, type ProblemItem, ValidationProblem } from '../common/problem/problem.js';
 import { Database } from '../database/database.js';
 import { DecisionRecorder } from '../policies/decision-recorder.js';
 import { PolicyDecisionPoint } from '../policies/policy-decision-point.js';
 import { GEOGRAPHY_LEVELS, type GeographyLevel } from '../policies/policy-set.js';
 import { PolicyStore } from '../policies/policy-store.js';
+import type { Response } from 'express';
 import type { ProtectedCell, StoredCube } from './cube.repository.js';
+import { EXTRACT_MEDIA_TYPES, type ExtractMediaType, extractCsv, extractGeoJson, negotiate } from './extract-formats.js';
 import { CubeService } from './cube.service.js';
 import { IndicatorCatalogue } from './indicator-catalogue.js';
 import type { IndicatorSpec } from './indicator-spec.js';
@@ -157,6 +159,31 @@ export class ExtractsService {
       policyHash: this.store.hash,
     });
     return row.response;
+  }
+
+  /** The media type asked for, or 406 (before any work is done or audited). */
+  mediaType(accept: string | undefined): ExtractMediaType {
+    const type = negotiate(accept);
+    if (!type) throw new NotAcceptableProblem(`Extracts come as ${EXTRACT_MEDIA_TYPES.join(', ')}.`);
+    return type;
+  }
+
+  /** Writes the extract in the negotiated format; the same content in each. */
+  async render(extract: Extract, type: ExtractMediaType, response: Response): Promise<unknown> {
+    response.type(type);
+    if (type === 'text/csv') {
+      response.setHeader('Content-Disposition', `attachment; filename="extract-${extract.id}.csv"`);
+      return extractCsv(extract);
+    }
+    if (type === 'application/geo+json') {
+      const units = extract.indicators.flatMap((i) => i.cells.map((c) => c.unit));
+      const rows = await this.database.query<{ code: string; geometry: unknown }>(
+        'SELECT code, geometry FROM geo_unit WHERE code = ANY($1::text[]) AND year = (SELECT max(year) FROM geo_unit)',
+        [[...new Set(units)]],
+      );
+      return JSON.stringify(extractGeoJson(extract, new Map(rows.map((r) => [r.code, r.geometry]))));
+    }
+    return extract;
   }
 
   private async unitNames(level: GeographyLevel): Promise<Map<string, string>> {

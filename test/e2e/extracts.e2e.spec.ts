@@ -100,6 +100,37 @@ describe('protected extracts', () => {
     expect(other.status).toBe(404);
   });
 
+  it('gives the same content as CSV and GeoJSON, and 406 for what it cannot produce', async () => {
+    const body = { purpose: 'wijkaanpak', indicators: ['huishoudens-met-huurachterstand'], level: 'buurt', area: 'WK003451' };
+    const json = await extract(body);
+    const csv = await request(t.server)
+      .get(`/v1/extracts/${json.body.id}`)
+      .set('Authorization', `Bearer ${await idp.token(ANALYST)}`)
+      .set('Accept', 'text/csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe('indicator,unit,name,level,value,denominator,rate,status,rule,k,cube_version');
+    expect(lines).toHaveLength(json.body.indicators[0].cells.length + 1);
+    const geo = await request(t.server)
+      .post('/v1/extracts')
+      .set('Authorization', `Bearer ${await idp.token(ANALYST)}`)
+      .set('Accept', 'application/geo+json')
+      .send(body);
+    expect(geo.status).toBe(201);
+    expect(geo.headers['content-type']).toContain('application/geo+json');
+    const collection = JSON.parse(geo.text);
+    expect(collection.type).toBe('FeatureCollection');
+    expect(collection.features.map((f: { id: string }) => f.id).sort()).toEqual(
+      json.body.indicators[0].cells.map((c: { unit: string }) => c.unit).sort(),
+    );
+    expect(collection.features.every((f: { geometry: unknown }) => f.geometry !== null)).toBe(true);
+    expectContract(geo, 'post', '/v1/extracts');
+    const xml = await request(t.server).post('/v1/extracts').set('Authorization', `Bearer ${await idp.token(ANALYST)}`).set('Accept', 'application/xml').send(body);
+    expect(xml.status).toBe(406);
+    expectContract(xml, 'post', '/v1/extracts');
+  });
+
   it('refuses what the purpose does not allow, saying what is missing', async () => {
     const notCarried = await extract({ purpose: 'schuldpreventie', indicators: ['schuldhulp-per-100-volwassenen'], level: 'buurt' });
     expect(notCarried.status).toBe(403);

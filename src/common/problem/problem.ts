@@ -93,6 +93,12 @@ export class NotFoundProblem extends ProblemError {
   }
 }
 
+export class NotAcceptableProblem extends ProblemError {
+  constructor(detail: string) {
+    super(406, 'not-acceptable', 'Not acceptable', detail);
+  }
+}
+
 export class ConflictProblem extends ProblemError {
   constructor(detail: string) {
     super(409, 'conflict', 'Conflict', detail);

@@ -1,0 +1,60 @@
+import type { Extract } from './extracts.service.js';
+
+export const EXTRACT_MEDIA_TYPES = ['application/json', 'text/csv', 'application/geo+json'] as const;
+export type ExtractMediaType = (typeof EXTRACT_MEDIA_TYPES)[number];
+
+/** Picks the media type from an Accept header: the first supported one wins; JSON when absent or any. */
+export function negotiate(accept: string | undefined): ExtractMediaType | undefined {
+  if (!accept || accept.trim() === '') return 'application/json';
+  for (const part of accept.split(',')) {
+    const type = part.split(';')[0]!.trim().toLowerCase();
+    if (type === '*/*' || type === 'application/*') return 'application/json';
+    if ((EXTRACT_MEDIA_TYPES as readonly string[]).includes(type)) return type as ExtractMediaType;
+  }
+  return undefined;
+}
+
+const CSV_COLUMNS = ['indicator', 'unit', 'name', 'level', 'value', 'denominator', 'rate', 'status', 'rule', 'k', 'cube_version'];
+
+/** One row per indicator and unit; suppressed cells have empty values and say why. */
+export function extractCsv(extract: Extract): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const indicator of extract.indicators) {
+    for (const cell of indicator.cells) {
+      lines.push(
+        [indicator.id, cell.unit, cell.name, extract.level, cell.value, cell.denominator, cell.rate, cell.status, cell.rule, indicator.k, indicator.cube.dataVersion]
+          .map(csvCell)
+          .join(','),
+      );
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/**
+ * A FeatureCollection (WGS84) with one feature per unit and, per indicator, its value, rate, status
+ * and rule as properties; metadata (purpose, k, cube versions) as foreign members.
+ */
+export function extractGeoJson(extract: Extract, geometry: ReadonlyMap<string, unknown>): Record<string, unknown> {
+  const units = new Map<string, Record<string, unknown>>();
+  for (const indicator of extract.indicators) {
+    for (const cell of indicator.cells) {
+      const properties = units.get(cell.unit) ?? { unit: cell.unit, name: cell.name, level: extract.level };
+      properties[indicator.id] = { value: cell.value, denominator: cell.denominator, rate: cell.rate, status: cell.status, rule: cell.rule };
+      units.set(cell.unit, properties);
+    }
+  }
+  return {
+    type: 'FeatureCollection',
+    extract: { id: extract.id, createdAt: extract.createdAt, purpose: extract.purpose, level: extract.level, area: extract.area },
+    indicators: extract.indicators.map(({ cells: _cells, ...meta }) => meta),
+    features: [...units].map(([unit, properties]) => ({ type: 'Feature', id: unit, geometry: geometry.get(unit) ?? null, properties })),
+  };
+}
+
+function csvCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\r\n]/.test(safe) || safe !== text ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
