@@ -37,6 +37,16 @@ export interface AuditResult {
 export interface AuditOptions {
   /** Try feasible moves before LPs (default true); off, every suppressed cell gets its two LPs. */
   directions?: boolean;
+  /** A `performance.now()` instant after which the audit gives up (AuditDeadlineExceeded). */
+  deadline?: number;
+}
+
+/** The audit ran out of its time budget: its cube cannot be shown to be safe, so it is not released. */
+export class AuditDeadlineExceeded extends Error {
+  constructor() {
+    super('the audit did not finish within its time budget');
+    this.name = 'AuditDeadlineExceeded';
+  }
 }
 
 const EPS = 1e-6;
@@ -88,6 +98,7 @@ export async function auditCube(
     }
     const lpCache = new Map<number, string>();
     for (const i of needLp) {
+      if (options.deadline !== undefined && performance.now() > options.deadline) throw new AuditDeadlineExceeded();
       const root = component(i);
       let body = lpCache.get(root);
       if (body === undefined) {

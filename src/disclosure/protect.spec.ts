@@ -73,3 +73,18 @@ describe('protectCube', () => {
     expect(derivable('a', ['t'], constraints, ['t', 'a', 'b'])).toBe(false);
   });
 });
+
+describe('protectCube under a time budget', () => {
+  it('withholds a cube it cannot audit in time, showing no values', async () => {
+    const cube = randomCube(5, { fanout: [[3, 6], [3, 6], [3, 6]], count: streetCount, ageBands: false });
+    const result = await protectCube(cube.cells, cube.constraints, { k: K }, { timeBudgetMs: 0 });
+    expect(result.released).toBe(false);
+    expect(result.reason).toMatch(/time budget/);
+    expect(result.cells.every((c) => c.value === null)).toBe(true);
+  });
+
+  it('releases the same cube when the budget suffices', async () => {
+    const cube = randomCube(5, { fanout: [[3, 6], [3, 6], [3, 6]], count: streetCount, ageBands: false });
+    expect((await protectCube(cube.cells, cube.constraints, { k: K }, { timeBudgetMs: 60_000 })).released).toBe(true);
+  });
+});

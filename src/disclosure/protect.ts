@@ -6,7 +6,7 @@
  */
 import { type Cell, type CellStatus, type Constraint, type Decisions, type ProtectionRules, type SuppressionRule, resolveRules, validateCube } from './cube.js';
 import { buildStructure } from './cube-structure.js';
-import { auditCube } from './lp-audit.js';
+import { AuditDeadlineExceeded, auditCube } from './lp-audit.js';
 import { primarySuppression } from './primary-rules.js';
 import { secondarySuppression } from './secondary-suppression.js';
 
@@ -44,6 +44,11 @@ export interface ProtectionResult {
 export interface ProtectOptions {
   /** Rounds of "audit fails → suppress a neighbour → redo" before giving up (default 10). */
   maxRounds?: number;
+  /**
+   * Wall-clock budget for the whole protection, in milliseconds. A cube that cannot be audited in time
+   * is not released (fail closed) — a request can never hold the gateway for minutes.
+   */
+  timeBudgetMs?: number;
 }
 
 export async function protectCube(
@@ -72,11 +77,20 @@ export async function protectCube(
   let audited = { cells: 0, lp: 0 };
   let reason: string | undefined = `the audit still fails after ${maxRounds} rounds`;
   let rounds = 0;
+  const deadline = options.timeBudgetMs === undefined ? undefined : performance.now() + options.timeBudgetMs;
   while (rounds < maxRounds) {
     rounds++;
     decisions = timed('secondary', () => secondarySuppression(cells, constraints, primary, { forced }));
     const start = performance.now();
-    const audit = await auditCube(cells, constraints, decisions, resolved);
+    let audit;
+    try {
+      audit = await auditCube(cells, constraints, decisions, resolved, deadline === undefined ? {} : { deadline });
+    } catch (error) {
+      if (!(error instanceof AuditDeadlineExceeded)) throw error;
+      timings.audit += (performance.now() - start) / 1000;
+      reason = error.message;
+      break;
+    }
     timings.audit += (performance.now() - start) / 1000;
     audited = { cells: audit.intervals.length, lp: audit.lpCells };
     if (audit.failures.length === 0) {

@@ -9,6 +9,7 @@ import { CubeRepository, type ProtectedCell, type StoredCube } from './cube.repo
 import type { IndicatorSpec } from './indicator-spec.js';
 
 const DEFAULT_K = 10;
+const PROTECTION_BUDGET_MS = 30_000;
 
 /**
  * One protected cube per (indicator, data version): aggregated in SQL over every level at once, then
@@ -72,6 +73,8 @@ export class CubeService {
       rows.map((r) => ({ id: r.code, value: r.n, ...(rate && { denominator: r.d }) })),
       [...children].map(([total, parts]) => ({ total, parts })),
       { k },
+      // Fail closed rather than hold the gateway: a cube not audited in time is withheld.
+      { timeBudgetMs: PROTECTION_BUDGET_MS },
     );
     const statuses = new Map(result.cells.map((c) => [c.id, c]));
     const cells: ProtectedCell[] = rows.map((r) => {

@@ -1,0 +1,86 @@
+/**
+ * Protected cubes for every indicator of the synthetic city and of the ten-times city, on PostgreSQL:
+ * the SQL aggregation alone against the whole pipeline (aggregation + primary rules + secondary
+ * suppression + LP audit + storing), with cells and suppressions counted.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:cubes
+ *
+ * Prints one JSON line. Targets: a full Almere cube (every level down to pc6) in under 1 s per
+ * indicator; the ten-times city in under 10 s. BENCH_SCALES=1 runs only Almere.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/app-config.js';
+import { DemoCityService } from '../src/demo/demo-city.service.js';
+import { DemoSeeder } from '../src/geography/demo-seeder.js';
+import { aggregationSql } from '../src/indicators/aggregation-sql.js';
+import { CubeRepository } from '../src/indicators/cube.repository.js';
+import { CubeService } from '../src/indicators/cube.service.js';
+import { IndicatorCatalogue } from '../src/indicators/indicator-catalogue.js';
+
+const SCALES = (process.env.BENCH_SCALES ?? '1,10').split(',').map(Number);
+
+async function seconds<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const start = process.hrtime.bigint();
+  const result = await work();
+  return [result, Number(process.hrtime.bigint() - start) / 1e9];
+}
+
+async function runScale(serverUrl: string, scale: number) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sk-bench-cubes-'));
+  const name = `sk_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const app = await createApp(loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, LOG_LEVEL: 'error', DEMO: 'off' }));
+  try {
+    const [, loadSeconds] = await seconds(async () => {
+      await app.get(DemoSeeder).seedIfEmpty({ seed: 1, scale });
+      await app.get(DemoCityService).loadPartnerFiles({ seed: 1, scale });
+    });
+    const repository = app.get(CubeRepository);
+    const year = (await repository.latestGeographyYear())!;
+    const indicators = [];
+    for (const spec of app.get(IndicatorCatalogue).all()) {
+      const [rows, aggregation] = await seconds(() => repository.aggregate(aggregationSql(spec, year)));
+      const [cube, full] = await seconds(() => app.get(CubeService).current(spec));
+      const suppressed = cube.cells.filter((c) => c.status !== 'published').length;
+      const secondary = cube.cells.filter((c) => c.status === 'secondary').length;
+      indicators.push({
+        indicator: spec.id,
+        cells: rows.length,
+        released: cube.released,
+        suppressed,
+        secondary,
+        secondary_share: Number((secondary / rows.length).toFixed(3)),
+        aggregation_seconds: Number(aggregation.toFixed(3)),
+        full_seconds: Number(full.toFixed(3)),
+      });
+    }
+    return { scale, load_seconds: Number(loadSeconds.toFixed(1)), indicators };
+  } finally {
+    await app.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server');
+  const results = [];
+  for (const scale of SCALES) results.push(await runScale(serverUrl, scale));
+  console.log(JSON.stringify({ bench: 'cubes', database: 'postgresql', results, target_seconds: { scale_1: 1, scale_10: 10 } }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});
