@@ -99,6 +99,8 @@ export async function auditCube(
     const lpCache = new Map<number, string>();
     for (const i of needLp) {
       if (options.deadline !== undefined && performance.now() > options.deadline) throw new AuditDeadlineExceeded();
+      // LPs are solved synchronously: let other requests through now and then.
+      if (lpSolves % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
       const root = component(i);
       let body = lpCache.get(root);
       if (body === undefined) {
