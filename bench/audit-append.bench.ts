@@ -7,13 +7,12 @@
  *
  * Prints one JSON line. Uses a fresh database it creates and drops.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { AuditRepository } from '../src/audit/audit.repository.js';
 import { AuditWriter } from '../src/audit/audit-writer.js';
 import { SystemClock } from '../src/common/clock.js';
 import { openDatabase } from '../src/database/data-source.factory.js';
 import { Database } from '../src/database/database.js';
+import { withScratchDatabase } from './scratch-database.js';
 
 const WRITERS = Number(process.env.BENCH_WRITERS ?? 8);
 const PER_WRITER = Number(process.env.BENCH_EVENTS_PER_WRITER ?? 2500);
@@ -41,15 +40,11 @@ async function timed(work: () => Promise<void>): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server (the benchmark is about concurrent writers)');
-  const name = `sk_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = new Database(await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: WRITERS + 2 }));
+  await withScratchDatabase(run);
+}
+
+async function run(url: string): Promise<void> {
+  const database = new Database(await openDatabase({ kind: 'postgres', url, poolSize: WRITERS + 2 }));
   try {
     const total = WRITERS * PER_WRITER;
     await database.query('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, event jsonb NOT NULL)');
@@ -104,8 +99,6 @@ async function main(): Promise<void> {
     );
   } finally {
     await database.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
   }
 }
 

@@ -8,11 +8,9 @@
  * Prints one JSON line. Targets: a full Almere cube (every level down to pc6) in under 1 s per
  * indicator; the ten-times city in under 10 s. BENCH_SCALES=1 runs only Almere.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { DemoCityService } from '../src/demo/demo-city.service.js';
@@ -21,6 +19,7 @@ import { aggregationSql } from '../src/indicators/aggregation-sql.js';
 import { CubeRepository } from '../src/indicators/cube.repository.js';
 import { CubeService } from '../src/indicators/cube.service.js';
 import { IndicatorCatalogue } from '../src/indicators/indicator-catalogue.js';
+import { withScratchDatabase } from './scratch-database.js';
 
 const SCALES = (process.env.BENCH_SCALES ?? '1,10').split(',').map(Number);
 
@@ -30,15 +29,9 @@ async function seconds<T>(work: () => Promise<T>): Promise<[T, number]> {
   return [result, Number(process.hrtime.bigint() - start) / 1e9];
 }
 
-async function runScale(serverUrl: string, scale: number) {
+async function runScale(url: string, scale: number) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sk-bench-cubes-'));
-  const name = `sk_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const app = await createApp(loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, LOG_LEVEL: 'error', DEMO: 'off' }));
+  const app = await createApp(loadConfig({ DATABASE_URL: url, DATA_DIR: dir, LOG_LEVEL: 'error', DEMO: 'off' }));
   try {
     const [, loadSeconds] = await seconds(async () => {
       await app.get(DemoSeeder).seedIfEmpty({ seed: 1, scale });
@@ -66,17 +59,13 @@ async function runScale(serverUrl: string, scale: number) {
     return { scale, load_seconds: Number(loadSeconds.toFixed(1)), indicators };
   } finally {
     await app.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server');
   const results = [];
-  for (const scale of SCALES) results.push(await runScale(serverUrl, scale));
+  for (const scale of SCALES) results.push(await withScratchDatabase((url) => runScale(url, scale)));
   console.log(JSON.stringify({ bench: 'cubes', database: 'postgresql', results, target_seconds: { scale_1: 1, scale_10: 10 } }));
 }
 

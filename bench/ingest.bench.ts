@@ -26,6 +26,7 @@ import { Database } from '../src/database/database.js';
 import { DemoSeeder } from '../src/geography/demo-seeder.js';
 import { generateCity } from '../src/geography/synthetic/city-generator.js';
 import type { CityFile, CitySink } from '../src/geography/synthetic/city-sink.js';
+import { withScratchDatabase } from './scratch-database.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 4.5);
 const CLIENT = 'cbs-levering';
@@ -48,16 +49,13 @@ class RegisterSink implements CitySink {
 }
 
 async function main(): Promise<void> {
-  const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) throw new Error('set DATABASE_URL to a PostgreSQL server');
+  await withScratchDatabase(run);
+}
+
+async function run(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sk-bench-ingest-'));
-  const name = `sk_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const config = loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, LOG_LEVEL: 'warn', DEMO: 'off', PORT: '0' });
+  const config = loadConfig({ DATABASE_URL: databaseUrl, DATA_DIR: dir, LOG_LEVEL: 'warn', DEMO: 'off', PORT: '0' });
   const app = await createApp(config);
   try {
     await app.listen(0, '127.0.0.1');
@@ -154,8 +152,6 @@ async function main(): Promise<void> {
     );
   } finally {
     await app.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
     await rm(dir, { recursive: true, force: true });
   }
 }
