@@ -9,17 +9,7 @@
  */
 import { protectCube } from '../src/disclosure/protect.js';
 import type { Cell, Constraint } from '../src/disclosure/cube.js';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../test/fixtures/disclosure/random-cube.js';
 
 /** Splits `count` children over `parents`, each parent at least one, unevenly like real areas. */
 function spread(random: () => number, parents: number, count: number): number[] {

@@ -63,7 +63,9 @@ export class TokenVerifier {
       throw new AuthenticationError('the bearer token is not a well-formed JWT');
     }
     if (!(ALLOWED_ALGORITHMS as readonly string[]).includes(String(header.alg))) {
-      throw new AuthenticationError(`algorithm ${String(header.alg)} is not accepted (use ${ALLOWED_ALGORITHMS.join(', ')})`);
+      // The header is the caller's text: name the algorithm only if it looks like one.
+      const alg = typeof header.alg === 'string' && /^[A-Za-z0-9+_-]{1,16}$/.test(header.alg) ? header.alg : '(unreadable)';
+      throw new AuthenticationError(`algorithm ${alg} is not accepted (use ${ALLOWED_ALGORITHMS.join(', ')})`);
     }
     if (typeof header.kid !== 'string' || header.kid === '') {
       throw new AuthenticationError('the token header has no kid');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { singletonRow } from '../../test/fixtures/disclosure/literature.js';
+import { singletonRow, tauArgus2x2 } from '../../test/fixtures/disclosure/literature.js';
 import { derivable, derivableCells } from '../../test/fixtures/disclosure/rank-check.js';
 import { buildStructure } from './cube-structure.js';
 import { primarySuppression } from './primary-rules.js';
@@ -52,14 +52,7 @@ describe('secondarySuppression', () => {
   it('treats a crossed table as sums of its inner cells, and rejects inconsistent decompositions', () => {
     const structure = buildStructure(
       ['t', 'r1', 'r2', 'c1', 'c2', 'x11', 'x12', 'x21', 'x22'].map((id) => ({ id, value: 0 })),
-      [
-        { total: 'r1', parts: ['x11', 'x12'] },
-        { total: 'r2', parts: ['x21', 'x22'] },
-        { total: 'c1', parts: ['x11', 'x21'] },
-        { total: 'c2', parts: ['x12', 'x22'] },
-        { total: 't', parts: ['r1', 'r2'] },
-        { total: 't', parts: ['c1', 'c2'] },
-      ],
+      tauArgus2x2.constraints,
     );
     expect(structure.innerCount).toBe(4);
     expect(structure.vectors[structure.index.get('t')!]).toEqual([0, 1, 2, 3]);
