@@ -81,3 +81,27 @@ export class DirectionProbe {
     return { lower, upper };
   }
 }
+
+/**
+ * What published cells at an extreme entail, whatever else is suppressed: every cell inside a
+ * published zero is zero, every rate cell inside a published 100% is 100%. Such a cell's interval is
+ * a point, yet hiding more cannot widen it and it tells nothing the published cell did not — which
+ * passed the primary rules on its own base (a 0% street of 37 households says that none of its pc6
+ * units has arrears). The audit measures a cell against this knowledge, as it does against the rules.
+ * Returns the pinned value per cell, or undefined.
+ */
+export function entailedValues(structure: CubeStructure, cells: readonly Cell[], published: readonly boolean[]): (number | undefined)[] {
+  const zero = new Uint8Array(structure.innerCount);
+  const full = new Uint8Array(structure.innerCount);
+  cells.forEach((cell, i) => {
+    if (!published[i]) return;
+    if (cell.value === 0) for (const q of structure.vectors[i]!) zero[q] = 1;
+    else if (cell.denominator !== undefined && cell.value === cell.denominator) for (const q of structure.vectors[i]!) full[q] = 1;
+  });
+  return cells.map((cell, i) => {
+    const vector = structure.vectors[i]!;
+    if (vector.every((q) => zero[q] === 1)) return 0;
+    if (cell.denominator !== undefined && vector.every((q) => full[q] === 1)) return cell.denominator;
+    return undefined;
+  });
+}

@@ -9,7 +9,7 @@ describe('auditCube', () => {
     const statuses = new Map<string, CellDecision>(
       tauArgus2x2.cells.map((c) => [c.id, { status: c.id === 'x11' ? 'primary' : c.id.startsWith('x') ? 'secondary' : 'published' }]),
     );
-    const audit = await auditCube(tauArgus2x2.cells, tauArgus2x2.constraints, statuses, { k: 10 }, { directions: false });
+    const audit = await auditCube(tauArgus2x2.cells, tauArgus2x2.constraints, statuses, { k: 10 }, { method: 'lp' });
     expect(audit.intervals.find((x) => x.id === 'x11')).toEqual({ id: 'x11', ...tauArgus2x2.expected.x11, method: 'lp' });
     expect(audit.failures).toEqual([]);
     expect(audit.lpSolves).toBe(8);
@@ -21,14 +21,16 @@ describe('auditCube', () => {
       cells.map((c) => [c.id, hidden.includes(c.id) ? { status: 'primary', rule: 'count<k' } : { status: 'published' }]),
     );
     const audit = await auditCube(cells, constraints, naive, { k: 5 });
-    expect(audit.failures).toEqual([{ id: 'street-a', lower: 3, upper: 3, method: 'lp', failure: 'width' }]);
+    expect(audit.failures).toEqual([{ id: 'street-a', lower: 3, upper: 3, method: 'tree', failure: 'width' }]);
+    const lp = await auditCube(cells, constraints, naive, { k: 5 }, { method: 'lp' });
+    expect(lp.failures).toEqual([{ id: 'street-a', lower: 3, upper: 3, method: 'lp', failure: 'width' }]);
 
     const result = await protectCube(cells, constraints, { k: 5 });
     expect(result.released).toBe(true);
     expect(result.cells.find((c) => c.id === 'street-a')).toEqual({ id: 'street-a', value: null, status: 'primary', rule: 'count<k' });
     expect(result.cells.find((c) => c.id === 'street-b')).toEqual({ id: 'street-b', value: null, status: 'secondary', rule: 'secondary:linear' });
     const statuses = new Map(result.cells.map((c) => [c.id, c]));
-    expect((await auditCube(cells, constraints, statuses, { k: 5 }, { directions: false })).failures).toEqual([]);
+    expect((await auditCube(cells, constraints, statuses, { k: 5 }, { method: 'lp' })).failures).toEqual([]);
   });
 
   it('does not fail a rate cell whose public denominator already leaves the widest interval possible', async () => {
@@ -46,7 +48,7 @@ describe('auditCube', () => {
     expect(result.cells.find((c) => c.id === 'pc6-a')).toMatchObject({ value: null, status: 'primary', rule: 'rate-base<k' });
     expect(result.cells.find((c) => c.id === 'street')).toMatchObject({ value: 30, status: 'published' });
     const statuses = new Map(result.cells.map((c) => [c.id, c]));
-    const audit = await auditCube(cells, constraints, statuses, { k: 10 }, { directions: false });
+    const audit = await auditCube(cells, constraints, statuses, { k: 10 }, { method: 'lp' });
     expect(audit.failures).toEqual([]);
     expect(audit.intervals.find((x) => x.id === 'pc6-a')).toMatchObject({ lower: 0, upper: 1 });
   });
@@ -65,7 +67,7 @@ describe('auditCube', () => {
       ['a', { status: 'primary' }],
       ['b', { status: 'primary' }],
     ]);
-    const audit = await auditCube(cells, constraints, both, { k: 10 }, { directions: false });
+    const audit = await auditCube(cells, constraints, both, { k: 10 }, { method: 'lp' });
     expect(audit.intervals.map(({ id, lower, upper }) => ({ id, lower, upper }))).toEqual([
       { id: 'a', lower: 3, upper: 9 },
       { id: 'b', lower: 3, upper: 9 },

@@ -12,15 +12,17 @@
  * about non-primary cells is not used.
  */
 import { buildStructure } from './cube-structure.js';
-import { type Bounds, DirectionProbe, priorBounds } from './audit-bounds.js';
+import { type Bounds, DirectionProbe, entailedValues, priorBounds } from './audit-bounds.js';
 import { type Cell, type CellDecision, type Constraint, type ProtectionRules, type ResolvedRules, isMagnitude, resolveRules } from './cube.js';
 import { loadSolver, solveLp } from './solver.js';
+import { treeIntervals, treeParents } from './tree-audit.js';
 
 export interface CellInterval {
   id: string;
   lower: number;
   upper: number;
-  method: 'lp' | 'direction';
+  /** `tree`: exact, from the two passes of tree-audit.ts; `lp`: exact, two LPs; `direction`: an inner interval. */
+  method: 'lp' | 'direction' | 'tree';
   /** Why it fails; absent when the cell passes. */
   failure?: 'width' | 'upper';
 }
@@ -35,8 +37,11 @@ export interface AuditResult {
 }
 
 export interface AuditOptions {
-  /** Try feasible moves before LPs (default true); off, every suppressed cell gets its two LPs. */
-  directions?: boolean;
+  /**
+   * `fast` (default): a tree-shaped cube gets the exact two-pass audit, any other cube tries feasible
+   * moves before LPs. `lp`: every suppressed cell gets its two LPs — the independent check tests use.
+   */
+  method?: 'fast' | 'lp';
   /** A `performance.now()` instant after which the audit gives up (AuditDeadlineExceeded). */
   deadline?: number;
 }
@@ -59,22 +64,53 @@ export async function auditCube(
   options: AuditOptions = {},
 ): Promise<AuditResult> {
   const resolved = resolveRules(rules);
+  if (options.deadline !== undefined && performance.now() >= options.deadline) throw new AuditDeadlineExceeded();
   const structure = buildStructure(cells, constraints);
   const suppressed = cells.map((c) => (statuses.get(c.id)?.status ?? 'published') !== 'published');
   const bounds: (Bounds | undefined)[] = cells.map((cell, i) =>
     suppressed[i] ? priorBounds(cell, statuses.get(cell.id)!, resolved) : undefined,
   );
   const values = cells.map((c) => c.value);
-  const probe = options.directions === false ? undefined : new DirectionProbe(structure, values, bounds, suppressed.map((s) => !s));
-
+  // The yardstick of each suppressed cell: the rules, narrowed by what published extremes entail.
+  const entailed = entailedValues(structure, cells, suppressed.map((s) => !s));
+  const known = (i: number): Bounds => {
+    const pinned = entailed[i];
+    return pinned === undefined ? bounds[i]! : { lower: pinned, upper: pinned };
+  };
+  const fast = options.method !== 'lp';
   const intervals: CellInterval[] = [];
+  let lpSolves = 0;
+  let highsNow: Awaited<ReturnType<typeof loadSolver>> | undefined;
+
+  const parentOf = fast ? treeParents(structure) : undefined;
+  if (parentOf) {
+    const exact = treeIntervals(structure, parentOf, cells.map((cell, i) => bounds[i] ?? { lower: cell.value, upper: cell.value }));
+    // What the rules alone tell, every cell unknown: no suppression pattern can do better than that.
+    const rulesOnly = treeIntervals(
+      structure,
+      parentOf,
+      cells.map((cell) => priorBounds(cell, statuses.get(cell.id) ?? { status: 'published' }, resolved)),
+    );
+    for (const [i, cell] of cells.entries()) {
+      if (!suppressed[i]) continue;
+      const interval: CellInterval = { id: cell.id, ...rounded(cell, exact[i]!), method: 'tree' };
+      const pinned = entailed[i];
+      const yardstick = pinned === undefined ? rounded(cell, rulesOnly[i]!) : { lower: pinned, upper: pinned };
+      const failure = judge(cell, statuses.get(cell.id)!, interval, yardstick, resolved);
+      if (failure) interval.failure = failure;
+      intervals.push(interval);
+    }
+    return { intervals, failures: intervals.filter((x) => x.failure), lpCells: 0, lpSolves };
+  }
+
+  const probe = fast ? new DirectionProbe(structure, values, bounds, suppressed.map((s) => !s)) : undefined;
   const needLp: number[] = [];
   cells.forEach((cell, i) => {
     if (!suppressed[i]) return;
     if (probe) {
       const inner = rounded(cell, probe.inner(i));
       const interval: CellInterval = { id: cell.id, ...inner, method: 'direction' };
-      if (!judge(cell, statuses.get(cell.id)!, interval, bounds[i]!, resolved)) {
+      if (!judge(cell, statuses.get(cell.id)!, interval, known(i), resolved)) {
         intervals.push(interval);
         return;
       }
@@ -82,8 +118,6 @@ export async function auditCube(
     needLp.push(i);
   });
 
-  let lpSolves = 0;
-  let highsNow: Awaited<ReturnType<typeof loadSolver>> | undefined;
   if (needLp.length > 0) {
     const highs = (highsNow = await loadSolver());
     const component = components(structure, suppressed);
@@ -111,14 +145,19 @@ export async function auditCube(
       const max = solveLp(highs, `Maximize\n obj: x${i}\n${body}`, 'max').value;
       lpSolves += 2;
       const cell = cells[i]!;
-      const interval: CellInterval = { id: cell.id, ...rounded(cell, { lower: min, upper: max }), method: 'lp' };
-      let failure = judge(cell, statuses.get(cell.id)!, interval, bounds[i]!, resolved);
-      if (failure === 'upper' && interval.upper >= rulesOnlyUpper(i)) failure = undefined;
-      if (failure) interval.failure = failure;
-      intervals.push(interval);
+      await judged(i, { id: cell.id, ...rounded(cell, { lower: min, upper: max }), method: 'lp' });
     }
   }
   return { intervals, failures: intervals.filter((x) => x.failure), lpCells: needLp.length, lpSolves };
+
+  /** Records an exact interval with its verdict. */
+  async function judged(i: number, interval: CellInterval): Promise<void> {
+    const cell = cells[i]!;
+    let failure = judge(cell, statuses.get(cell.id)!, interval, known(i), resolved);
+    if (failure === 'upper' && interval.upper >= (await rulesOnlyUpper(i))) failure = undefined;
+    if (failure) interval.failure = failure;
+    intervals.push(interval);
+  }
 
   /**
    * An upper bound equal to the value is no disclosure when the public rules alone imply it (a total
@@ -126,12 +165,13 @@ export async function auditCube(
    * Over the cell's own constraints only, with no cell published: fewer constraints give a bound at
    * least as high as the rules-only one, so this errs towards failing.
    */
-  function rulesOnlyUpper(s: number): number {
+  async function rulesOnlyUpper(s: number): Promise<number> {
+    highsNow ??= await loadSolver();
     const own = structure.constraintsByCell[s]!.map((n) => structure.constraints[n]!);
     const prior = (j: number): Bounds => priorBounds(cells[j]!, statuses.get(cells[j]!.id) ?? { status: 'published' }, resolved);
     const body = lpBody(own, cells, () => true, prior, s);
     lpSolves++;
-    return Math.floor(solveLp(highsNow!, `Maximize\n obj: x${s}\n${body}`, 'max').value + EPS);
+    return Math.floor(solveLp(highsNow, `Maximize\n obj: x${s}\n${body}`, 'max').value + EPS);
   }
 }
 

@@ -33,7 +33,7 @@ describe('protectCube', () => {
 
     // Every suppressed cell's exact LP interval passes.
     const statuses = new Map(result.cells.map((c) => [c.id, c]));
-    const audit = await auditCube(cube.cells, cube.constraints, statuses, { k: K }, { directions: false });
+    const audit = await auditCube(cube.cells, cube.constraints, statuses, { k: K }, { method: 'lp' });
     expect(audit.failures).toEqual([]);
     expect(audit.intervals).toHaveLength(result.summary.primary + result.summary.secondary);
 

@@ -42,7 +42,7 @@ export interface ProtectionResult {
 }
 
 export interface ProtectOptions {
-  /** Rounds of "audit fails → suppress a neighbour → redo" before giving up (default 10). */
+  /** Rounds of "audit fails → suppress a neighbour → redo" before giving up (default 40; the time budget is the real limit). */
   maxRounds?: number;
   /**
    * Wall-clock budget for the whole protection, in milliseconds. A cube that cannot be audited in time
@@ -72,7 +72,7 @@ export async function protectCube(
   const primary = timed('primary', () => primarySuppression(cells, resolved));
   const structure = buildStructure(cells, constraints);
   const forced = new Set<string>();
-  const maxRounds = options.maxRounds ?? 10;
+  const maxRounds = options.maxRounds ?? 40;
   let decisions: Decisions = primary;
   let audited = { cells: 0, lp: 0 };
   let reason: string | undefined = `the audit still fails after ${maxRounds} rounds`;
@@ -97,15 +97,20 @@ export async function protectCube(
       reason = undefined;
       break;
     }
+    // One repair per constraint and round: failures that share a root cause (a pinned street and
+    // its pc6 units) are all helped by the same added cell; the next round shows what is left.
+    const repaired = new Set<number>();
     let added = 0;
+    let blocked = 0;
     for (const failure of audit.failures) {
-      const neighbour = publishedNeighbour(failure.id);
-      if (neighbour !== undefined) {
+      const neighbour = publishedNeighbour(failure.id, repaired);
+      if (neighbour === null) blocked++;
+      else if (neighbour !== undefined) {
         forced.add(neighbour);
         added++;
       }
     }
-    if (added === 0) {
+    if (added === 0 && blocked === 0) {
       reason = 'the audit fails and no published neighbour is left to suppress';
       break;
     }
@@ -133,21 +138,27 @@ export async function protectCube(
   /**
    * The smallest published cell sharing a constraint with the failing one, non-zero cells first
    * (a suppressed zero adds little room). When every neighbour is suppressed already, look one
-   * constraint further out, through the suppressed cells, and so on.
+   * constraint further out, through the suppressed cells, and so on. `null`: a constraint on the way
+   * was repaired this round already, so wait for the next audit.
    */
-  function publishedNeighbour(id: string): string | undefined {
+  function publishedNeighbour(id: string, repaired: Set<number>): string | undefined | null {
     const seen = new Set<number>([structure.index.get(id)!]);
     let frontier = [...seen];
     while (frontier.length > 0) {
       let best: Cell | undefined;
+      let bestConstraint = -1;
       const next: number[] = [];
       for (const i of frontier) {
         for (const n of structure.constraintsByCell[i]!) {
+          if (repaired.has(n)) return null;
           const c = structure.constraints[n]!;
           for (const j of [c.total, ...c.parts]) {
             const cell = byId.get(structure.ids[j]!)!;
             if (decisions.get(cell.id)?.status === 'published' && !forced.has(cell.id)) {
-              if (!best || preferred(cell, best)) best = cell;
+              if (!best || preferred(cell, best)) {
+                best = cell;
+                bestConstraint = n;
+              }
             } else if (!seen.has(j)) {
               seen.add(j);
               next.push(j);
@@ -155,7 +166,11 @@ export async function protectCube(
           }
         }
       }
-      if (best) return best.id;
+      if (best) {
+        for (const n of structure.constraintsByCell[structure.index.get(best.id)!]!) repaired.add(n);
+        repaired.add(bestConstraint);
+        return best.id;
+      }
       frontier = next;
     }
     return undefined;
