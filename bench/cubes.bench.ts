@@ -15,8 +15,6 @@ import { createApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/app-config.js';
 import { DemoCityService } from '../src/demo/demo-city.service.js';
 import { DemoSeeder } from '../src/geography/demo-seeder.js';
-import { aggregationSql } from '../src/indicators/aggregation-sql.js';
-import { CubeRepository } from '../src/indicators/cube.repository.js';
 import { CubeService } from '../src/indicators/cube.service.js';
 import { IndicatorCatalogue } from '../src/indicators/indicator-catalogue.js';
 import { withScratchDatabase } from './scratch-database.js';
@@ -37,12 +35,11 @@ async function runScale(url: string, scale: number) {
       await app.get(DemoSeeder).seedIfEmpty({ seed: 1, scale });
       await app.get(DemoCityService).loadPartnerFiles({ seed: 1, scale });
     });
-    const repository = app.get(CubeRepository);
-    const year = (await repository.latestGeographyYear())!;
+    const cubes = app.get(CubeService);
     const indicators = [];
     for (const spec of app.get(IndicatorCatalogue).all()) {
-      const [rows, aggregation] = await seconds(() => repository.aggregate(aggregationSql(spec, year)));
-      const [cube, full] = await seconds(() => app.get(CubeService).current(spec));
+      const [rows, aggregation] = await seconds(() => cubes.aggregate(spec));
+      const [cube, full] = await seconds(() => cubes.cube(spec));
       const suppressed = cube.cells.filter((c) => c.status !== 'published').length;
       const secondary = cube.cells.filter((c) => c.status === 'secondary').length;
       indicators.push({

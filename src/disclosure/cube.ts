@@ -14,8 +14,13 @@ export interface Cell {
   value: number;
   /** Count the value is a rate of (rate cells). Assumed public: it is protected as its own cube. */
   denominator?: number;
-  /** Magnitudes of the individual contributions, largest first (magnitude cells, p% rule). */
+  /**
+   * Magnitudes of the individual contributions (magnitude cells, p% rule) — all of them, or only the
+   * largest ones when `contributors` gives their number (the p% rule needs the two largest and the total).
+   */
   contributions?: number[];
+  /** Number of non-zero contributions, when `contributions` lists only the largest. */
+  contributors?: number;
 }
 
 /** `total = sum(parts)`, exactly. */
@@ -88,8 +93,12 @@ export function isMagnitude(cell: Cell): boolean {
  * value, so the suppression pattern must survive that knowledge too.
  */
 export function isSingleton(cell: Cell): boolean {
-  if (cell.contributions) return cell.contributions.filter((c) => c > 0).length === 1;
+  if (cell.contributions) return contributorCount(cell) === 1;
   return cell.value === 1;
+}
+
+export function contributorCount(cell: Cell): number {
+  return cell.contributors ?? (cell.contributions ?? []).filter((c) => c > 0).length;
 }
 
 /** Rejects data the algorithms cannot reason about, before any of them runs. */

@@ -47,4 +47,23 @@ describe('primarySuppression', () => {
     expect(decisions.get('spread')).toEqual({ status: 'published' });
     expect(decisions.get('two')).toEqual({ status: 'primary', rule: 'min-contributors' });
   });
+
+  it('applies the p% rule from the two largest contributions and the total, when only those are known', () => {
+    // Four households owe 160 in all, the largest two 100 and 50: the other two hold 10, 10% of 100.
+    const decisions = primarySuppression(
+      [
+        { id: 'dominated', value: 160, contributions: [100, 50], contributors: 4 },
+        { id: 'safe', value: 161, contributions: [100, 50], contributors: 4 },
+        { id: 'two', value: 900, contributions: [600, 300], contributors: 2 },
+        { id: 'none', value: 0, contributions: [], contributors: 0 },
+      ],
+      { k: 10 },
+    );
+    expect(Object.fromEntries(decisions)).toEqual({
+      dominated: { status: 'primary', rule: 'p%' },
+      safe: { status: 'published' },
+      two: { status: 'primary', rule: 'min-contributors' },
+      none: { status: 'published' },
+    });
+  });
 });

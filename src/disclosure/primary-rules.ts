@@ -16,6 +16,7 @@ import {
   type PrimaryRule,
   type ProtectionRules,
   type ResolvedRules,
+  contributorCount,
   isMagnitude,
   resolveRules,
 } from './cube.js';
@@ -35,10 +36,12 @@ export function failsPPercent(contributions: readonly number[], p: number): bool
 
 export function primaryRuleFor(cell: Cell, rules: ResolvedRules): PrimaryRule | undefined {
   if (isMagnitude(cell)) {
-    const contributors = (cell.contributions ?? []).filter((c) => c > 0);
-    if (contributors.length === 0) return undefined; // an empty cell: nobody to protect
-    if (contributors.length < rules.minContributors) return 'min-contributors';
-    return failsPPercent(contributors, rules.p) ? 'p%' : undefined;
+    const contributors = contributorCount(cell);
+    if (contributors === 0) return undefined; // an empty cell: nobody to protect
+    if (contributors < rules.minContributors) return 'min-contributors';
+    // The total is the sum of every contribution, so the remainder needs only the two largest.
+    const [largest = 0, second = 0] = [...(cell.contributions ?? [])].sort((a, b) => b - a);
+    return largest > 0 && cell.value - largest - second <= (rules.p / 100) * largest ? 'p%' : undefined;
   }
   if (cell.value > 0 && cell.value < rules.k) return 'count<k';
   if (cell.denominator !== undefined) {

@@ -479,6 +479,8 @@ export interface components {
             level: "pc6" | "street" | "buurt" | "wijk" | "gemeente";
             /** @description Code of a coarser unit to slice within */
             area?: string | null;
+            /** @description Reference period (2026, 2026-Q3 or 2026-10); default each indicator's latest. */
+            period?: string | null;
         };
         ExtractFeatureCollection: {
             /** @enum {string} */
@@ -1641,8 +1643,10 @@ export interface operations {
                             title: string;
                             description: string;
                             /** @enum {string} */
-                            unit: "count" | "percentage" | "per100";
+                            unit: "count" | "percentage" | "per100" | "euro";
                             datasets: string[];
+                            /** @description Reference periods with data */
+                            periods: string[];
                         }[];
                     };
                 };

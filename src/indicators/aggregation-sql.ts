@@ -5,14 +5,23 @@ export interface AggregationQuery {
   readonly params: unknown[];
 }
 
-/** One aggregated unit: level, code, parent, numerator and (for rates) denominator. */
+/**
+ * One aggregated unit: level, code, parent, numerator and (for rates) denominator. For a magnitude
+ * indicator `n` is the total amount (whole euros), `contributors` the number of households or persons
+ * with a non-zero amount and `top` their two largest amounts, largest first (the p% rule needs no more).
+ */
 export interface AggregateRow {
   readonly level: 'gemeente' | 'wijk' | 'buurt' | 'street' | 'pc6';
   readonly code: string;
   readonly parent: string | null;
   readonly n: number;
   readonly d: number;
+  readonly contributors?: number;
+  readonly top?: number[] | null;
 }
+
+/** The stored batches each dataset contributes to one period of a cube. */
+export type BatchSelection = Readonly<Record<string, readonly string[]>>;
 
 /**
  * The SQL that aggregates an indicator for every geography level at once: records are joined in the
@@ -20,17 +29,13 @@ export interface AggregateRow {
  * nested hierarchy with ROLLUP — no per-record work in TypeScript. Every pc6 unit of the geography
  * year appears, zeros included, so the cube's additivity holds exactly.
  */
-export function aggregationSql(spec: IndicatorSpec, year: number): AggregationQuery {
+export function aggregationSql(spec: IndicatorSpec, year: number, batches: BatchSelection): AggregationQuery {
   const params: unknown[] = [];
   const bind = (value: unknown): string => {
     params.push(value);
     return `$${params.length}`;
   };
-  const latest = (alias: string, dataset: string): string => {
-    const d = bind(dataset);
-    return `${alias}.dataset = ${d} AND ${alias}.status = 'stored'
-      AND ${alias}.period = (SELECT max(period) FROM batch WHERE dataset = ${d} AND status = 'stored')`;
-  };
+  const latest = (alias: string, dataset: string): string => `${alias}.id = ANY(${bind([...(batches[dataset] ?? [])])}::uuid[])`;
   const where = (alias: string, conditions: Readonly<Record<string, Condition>>): string =>
     Object.entries(conditions)
       .map(([field, c]) => {
@@ -44,9 +49,15 @@ export function aggregationSql(spec: IndicatorSpec, year: number): AggregationQu
       .map((s) => ` AND ${s}`)
       .join('');
 
-  const { numerator, population } = spec;
+  const { numerator, population, measure } = spec;
   let base: string;
-  if (!population) {
+  if (measure) {
+    // One contribution per household (address) or person: what the p% rule protects.
+    const who = measure.per === 'household' ? 'r.address_ref' : 'r.subject';
+    base = `SELECT min(r.pc6_unit) AS pc6, 0 AS d, sum(round((r.attributes->>${bind(measure.field)})::numeric))::bigint AS n
+            FROM record r JOIN batch b ON b.id = r.batch_id
+            WHERE ${latest('b', numerator.dataset)}${where('r', numerator.where)} GROUP BY ${who}`;
+  } else if (!population) {
     base = `SELECT r.pc6_unit AS pc6, 0 AS d, 1 AS n FROM record r JOIN batch b ON b.id = r.batch_id
             WHERE ${latest('b', numerator.dataset)}${where('r', numerator.where)}`;
   } else {
@@ -62,13 +73,17 @@ export function aggregationSql(spec: IndicatorSpec, year: number): AggregationQu
         : `SELECT min(pop.pc6_unit) AS pc6, 1 AS d, max(${counted}) AS n FROM (${pop}) pop
            LEFT JOIN (${num}) num ON num.k = pop.${key} GROUP BY pop.address_ref`;
   }
+  const amounts = measure
+    ? `, count(*) FILTER (WHERE base.n > 0)::int AS contributors,
+       (array_agg(base.n::float8 ORDER BY base.n DESC) FILTER (WHERE base.n > 0))[1:2] AS top`
+    : '';
   const y = bind(year);
   const sql = `
     WITH base AS (${base}),
     rolled AS (
       SELECT g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code,
              GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code) AS grp,
-             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::int AS n
+             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::${measure ? 'float8' : 'int'} AS n${amounts}
       FROM geo_unit g LEFT JOIN base ON base.pc6 = g.code
       WHERE g.year = ${y} AND g.level = 'pc6'
       GROUP BY ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code)
@@ -76,7 +91,7 @@ export function aggregationSql(spec: IndicatorSpec, year: number): AggregationQu
     SELECT CASE grp WHEN 0 THEN 'pc6' WHEN 1 THEN 'street' WHEN 3 THEN 'buurt' WHEN 7 THEN 'wijk' ELSE 'gemeente' END AS level,
            CASE grp WHEN 0 THEN code WHEN 1 THEN street_code WHEN 3 THEN buurt_code WHEN 7 THEN wijk_code ELSE gemeente_code END AS code,
            CASE grp WHEN 0 THEN street_code WHEN 1 THEN buurt_code WHEN 3 THEN wijk_code WHEN 7 THEN gemeente_code ELSE NULL END AS parent,
-           n, d
+           n, d${measure ? ', contributors, top' : ''}
     FROM rolled WHERE grp < 31`;
   return { sql, params };
 }

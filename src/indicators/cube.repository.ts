@@ -44,16 +44,33 @@ export class CubeRepository {
     });
   }
 
-  /** The batches a cube of these datasets would read now (latest period, stored) and that period. */
-  async currentBatches(datasets: readonly string[]): Promise<{ ids: string[]; periods: Record<string, string> }> {
+  /** The stored periods of a dataset, oldest first. */
+  async periods(dataset: string): Promise<string[]> {
+    const rows = await this.database.query<{ period: string }>(
+      `SELECT DISTINCT period FROM batch WHERE dataset = $1 AND status = 'stored'`,
+      [dataset],
+    );
+    return rows.map((r) => r.period).sort((a, b) => periodEnd(a).localeCompare(periodEnd(b)) || a.localeCompare(b));
+  }
+
+  /**
+   * The batches a cube of `period` reads: per dataset, its latest stored period that ends no later than
+   * `period` does (a yearly income file serves every month of its year and after).
+   */
+  async batchesAt(datasets: readonly string[], period: string): Promise<{ batches: Record<string, string[]>; periods: Record<string, string> }> {
     const rows = await this.database.query<{ id: string; dataset: string; period: string }>(
-      `SELECT b.id, b.dataset, b.period FROM batch b
-       WHERE b.dataset = ANY($1::text[]) AND b.status = 'stored'
-         AND b.period = (SELECT max(period) FROM batch WHERE dataset = b.dataset AND status = 'stored')
-       ORDER BY b.id`,
+      `SELECT id, dataset, period FROM batch WHERE dataset = ANY($1::text[]) AND status = 'stored' ORDER BY id`,
       [[...datasets]],
     );
-    return { ids: rows.map((r) => r.id), periods: Object.fromEntries(rows.map((r) => [r.dataset, r.period])) };
+    const end = periodEnd(period);
+    const periods: Record<string, string> = {};
+    for (const r of rows) {
+      const best = periods[r.dataset];
+      if (periodEnd(r.period) <= end && (best === undefined || periodEnd(r.period) > periodEnd(best))) periods[r.dataset] = r.period;
+    }
+    const batches: Record<string, string[]> = {};
+    for (const r of rows) if (periods[r.dataset] === r.period) (batches[r.dataset] ??= []).push(r.id);
+    return { batches, periods };
   }
 
   async latestGeographyYear(): Promise<number | null> {
@@ -95,4 +112,12 @@ function toCube(r: Record<string, unknown>): StoredCube {
     summary: r.summary as Record<string, number | boolean>,
     cells: r.cells as ProtectedCell[],
   };
+}
+
+/** The last month a reference period covers, as YYYY-MM: 2026 → 2026-12, 2026-Q3 → 2026-09. */
+export function periodEnd(period: string): string {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) return `${quarter[1]}-${String(Number(quarter[2]) * 3).padStart(2, '0')}`;
+  if (/^\d{4}$/.test(period)) return `${period}-12`;
+  return period;
 }

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
-import { ConflictProblem } from '../common/problem/problem.js';
+import { ConflictProblem, NotFoundProblem } from '../common/problem/problem.js';
 import { protectCube } from '../disclosure/protect.js';
 import { PolicyStore } from '../policies/policy-store.js';
-import { aggregationSql } from './aggregation-sql.js';
+import { type AggregateRow, type BatchSelection, aggregationSql } from './aggregation-sql.js';
 import { CubeRepository, type ProtectedCell, type StoredCube } from './cube.repository.js';
 import type { IndicatorSpec } from './indicator-spec.js';
 
@@ -37,15 +37,20 @@ export class CubeService {
     return Math.max(DEFAULT_K, ...purposes.map((p) => p.k), ...agreements.map((a) => a.k ?? DEFAULT_K));
   }
 
-  async current(spec: IndicatorSpec): Promise<StoredCube> {
-    const year = await this.repository.latestGeographyYear();
-    if (year === null) throw new ConflictProblem('There is no reference geography yet.');
-    const { ids, periods } = await this.repository.currentBatches(spec.datasets);
-    const missing = spec.datasets.filter((d) => periods[d] === undefined);
-    if (missing.length > 0) throw new ConflictProblem(`There is no data yet for ${missing.join(', ')}.`);
+  /** The periods an indicator has data for (those of the dataset it counts), oldest first. */
+  periods(spec: IndicatorSpec): Promise<string[]> {
+    return this.repository.periods(spec.numerator.dataset);
+  }
+
+  /**
+   * The protected cube of one period (default: the latest). Each dataset contributes its latest
+   * stored period that ends no later than that one; the cube is built at most once per data version.
+   */
+  async cube(spec: IndicatorSpec, period?: string): Promise<StoredCube> {
+    const { year, wanted, batches } = await this.sources(spec, period);
     const k = this.cubeK(spec);
     const dataVersion = createHash('sha256')
-      .update(JSON.stringify({ indicator: spec, batches: ids, year }))
+      .update(JSON.stringify({ indicator: spec, batches: Object.entries(batches).sort(), year }))
       .digest('hex')
       .slice(0, 32);
     const key = `${spec.id}|${dataVersion}|${k}`;
@@ -54,23 +59,47 @@ export class CubeService {
     const build = (async () => {
       const found = await this.repository.find(spec.id, dataVersion, k);
       if (found) return found;
-      const period = Object.entries(periods).map(([d, p]) => `${d} ${p}`).sort().join(', ');
-      return this.repository.save(await this.build(spec, year, k, dataVersion, period));
+      return this.repository.save(await this.build(spec, year, k, dataVersion, wanted, batches));
     })().finally(() => this.building.delete(key));
     this.building.set(key, build);
     return build;
   }
 
-  private async build(spec: IndicatorSpec, year: number, k: number, dataVersion: string, period: string): Promise<StoredCube> {
-    const rows = await this.repository.aggregate(aggregationSql(spec, year));
+  /** The unprotected aggregation of one period — for benchmarks and tests only, never served. */
+  async aggregate(spec: IndicatorSpec, period?: string): Promise<AggregateRow[]> {
+    const { year, batches } = await this.sources(spec, period);
+    return this.repository.aggregate(aggregationSql(spec, year, batches));
+  }
+
+  private async sources(spec: IndicatorSpec, period: string | undefined): Promise<{ year: number; wanted: string; batches: BatchSelection }> {
+    const year = await this.repository.latestGeographyYear();
+    if (year === null) throw new ConflictProblem('There is no reference geography yet.');
+    const periods = await this.periods(spec);
+    const wanted = period ?? periods.at(-1);
+    if (wanted === undefined) throw new ConflictProblem(`There is no data yet for ${spec.numerator.dataset}.`);
+    if (!periods.includes(wanted)) throw new NotFoundProblem(`There is no data for ${spec.id} in period ${wanted}.`);
+    const { batches, periods: used } = await this.repository.batchesAt(spec.datasets, wanted);
+    const missing = spec.datasets.filter((d) => used[d] === undefined);
+    if (missing.length > 0) throw new ConflictProblem(`There is no data yet for ${missing.join(', ')} in or before ${wanted}.`);
+    return { year, wanted, batches };
+  }
+
+  private async build(spec: IndicatorSpec, year: number, k: number, dataVersion: string, period: string, batches: BatchSelection): Promise<StoredCube> {
+    const rows = await this.repository.aggregate(aggregationSql(spec, year, batches));
     const rate = spec.population !== undefined;
+    const magnitude = spec.measure !== undefined;
     const children = new Map<string, string[]>();
     for (const row of rows) {
       if (row.parent === null) continue;
       children.set(row.parent, [...(children.get(row.parent) ?? []), row.code]);
     }
     const result = await protectCube(
-      rows.map((r) => ({ id: r.code, value: r.n, ...(rate && { denominator: r.d }) })),
+      rows.map((r) => ({
+        id: r.code,
+        value: r.n,
+        ...(rate && { denominator: r.d }),
+        ...(magnitude && { contributions: r.top ?? [], contributors: r.contributors ?? 0 }),
+      })),
       [...children].map(([total, parts]) => ({ total, parts })),
       { k },
       // Fail closed rather than hold the gateway: a cube not audited in time is withheld.

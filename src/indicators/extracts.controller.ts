@@ -2,14 +2,25 @@ import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
+import { CubeService } from './cube.service.js';
 import { ExtractsService } from './extracts.service.js';
 import { IndicatorCatalogue } from './indicator-catalogue.js';
+
+interface IndicatorListing {
+  id: string;
+  title: string;
+  description: string;
+  unit: string;
+  datasets: readonly string[];
+  periods: string[];
+}
 
 @Controller('v1')
 export class ExtractsController {
   constructor(
     private readonly extracts: ExtractsService,
     private readonly catalogue: IndicatorCatalogue,
+    private readonly cubes: CubeService,
   ) {}
 
   /** JSON by default; `Accept: text/csv` or `application/geo+json` for the same content as CSV or GeoJSON. */
@@ -35,11 +46,13 @@ export class ExtractsController {
     return this.extracts.render(await this.extracts.get(principal, id), type, response);
   }
 
-  /** The catalogue: what may be asked for (which of it a purpose allows is in GET /v1/me). */
+  /** The catalogue: what may be asked for (which of it a purpose allows is in GET /v1/me), and for which periods. */
   @Get('indicators')
-  list(): { indicators: { id: string; title: string; description: string; unit: string; datasets: readonly string[] }[] } {
-    return {
-      indicators: this.catalogue.all().map((i) => ({ id: i.id, title: i.title, description: i.description, unit: i.unit, datasets: i.datasets })),
-    };
+  async list(): Promise<{ indicators: IndicatorListing[] }> {
+    const indicators: IndicatorListing[] = [];
+    for (const i of this.catalogue.all()) {
+      indicators.push({ id: i.id, title: i.title, description: i.description, unit: i.unit, datasets: i.datasets, periods: await this.cubes.periods(i) });
+    }
+    return { indicators };
   }
 }

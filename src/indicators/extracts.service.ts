@@ -22,6 +22,8 @@ export interface ExtractRequest {
   readonly indicators: readonly string[];
   readonly level: GeographyLevel;
   readonly area: string | null;
+  /** The reference period (default: each indicator's latest). */
+  readonly period: string | null;
 }
 
 export interface ExtractCell {
@@ -83,7 +85,7 @@ export class ExtractsService {
     const names = await this.unitNames(request.level);
     const indicators: Extract['indicators'][number][] = [];
     for (const spec of specs) {
-      const cube = await this.cubes.current(spec);
+      const cube = await this.cubes.cube(spec, request.period ?? undefined);
       const cells = slice(cube, request.level, request.area, spec, names);
       indicators.push({
         id: spec.id,
@@ -217,12 +219,13 @@ function slice(cube: StoredCube, level: GeographyLevel, area: string | null, spe
 }
 
 const AREA = /^[A-Za-z0-9@ '.-]{1,120}$/;
+export const PERIOD = /^20\d{2}(-(0[1-9]|1[0-2])|-Q[1-4])?$/;
 
 function parseRequest(body: unknown, indicator: (id: string) => IndicatorSpec | undefined): ExtractRequest {
   const errors: ProblemItem[] = [];
   const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   for (const key of Object.keys(b)) {
-    if (!['purpose', 'indicators', 'level', 'area'].includes(key)) errors.push({ pointer: `/${key}`, detail: 'is not a property of an extract request', code: 'unknown-property' });
+    if (!['purpose', 'indicators', 'level', 'area', 'period'].includes(key)) errors.push({ pointer: `/${key}`, detail: 'is not a property of an extract request', code: 'unknown-property' });
   }
   if (typeof b.purpose !== 'string' || b.purpose === '') errors.push({ pointer: '/purpose', detail: 'is required: the declared purpose of this extract', code: 'required' });
   if (!Array.isArray(b.indicators) || b.indicators.length === 0 || b.indicators.length > 10) {
@@ -236,11 +239,15 @@ function parseRequest(body: unknown, indicator: (id: string) => IndicatorSpec | 
   if (b.area !== undefined && b.area !== null && (typeof b.area !== 'string' || !AREA.test(b.area))) {
     errors.push({ pointer: '/area', detail: 'must be the code of a coarser unit (e.g. WK003451)', code: 'pattern' });
   }
+  if (b.period !== undefined && b.period !== null && (typeof b.period !== 'string' || !PERIOD.test(b.period))) {
+    errors.push({ pointer: '/period', detail: 'must be a reference period like 2026, 2026-Q3 or 2026-10', code: 'pattern' });
+  }
   if (errors.length > 0) throw new ValidationProblem(errors);
   return {
     purpose: b.purpose as string,
     indicators: [...new Set(b.indicators as string[])],
     level: b.level as GeographyLevel,
     area: (b.area as string | undefined) ?? null,
+    period: (b.period as string | undefined) ?? null,
   };
 }

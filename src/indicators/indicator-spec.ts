@@ -5,7 +5,7 @@ import type { DatasetSpec } from '../ingestion/dataset-spec.js';
  * whom (the population, which also says where everyone lives), and how it is shown. Analysts choose
  * from these; there are no free queries (DESIGN decision 2).
  */
-export type IndicatorUnit = 'count' | 'percentage' | 'per100';
+export type IndicatorUnit = 'count' | 'percentage' | 'per100' | 'euro';
 export type Link = 'subject' | 'address' | 'none';
 
 export type Condition = { readonly in: readonly string[] } | { readonly min?: number; readonly max?: number };
@@ -27,13 +27,18 @@ export interface IndicatorSpec {
     /** Further conditions on the population members counted in the numerator. */
     readonly populationWhere: Readonly<Record<string, Condition>>;
   };
+  /**
+   * A magnitude indicator sums an amount field (declared `magnitude: true`) of the numerator's records,
+   * one contribution per household or person; protected by the p% rule and a minimum of contributors.
+   */
+  readonly measure?: { readonly field: string; readonly per: 'household' | 'person' };
   /** Every dataset the indicator reads: purpose binding checks each one. */
   readonly datasets: readonly string[];
 }
 
-const UNITS: readonly IndicatorUnit[] = ['count', 'percentage', 'per100'];
+const UNITS: readonly IndicatorUnit[] = ['count', 'percentage', 'per100', 'euro'];
 const LINKS: readonly Link[] = ['subject', 'address', 'none'];
-const KEYS = new Set(['id', 'title', 'description', 'unit', 'population', 'numerator']);
+const KEYS = new Set(['id', 'title', 'description', 'unit', 'population', 'numerator', 'measure']);
 
 /** Checks an indicator file against the datasets it names; every problem as `field: reason`. */
 export function compileIndicator(raw: Record<string, unknown>, datasets: (id: string) => DatasetSpec | undefined): { spec?: IndicatorSpec; problems: string[] } {
@@ -52,7 +57,7 @@ export function compileIndicator(raw: Record<string, unknown>, datasets: (id: st
   if (!LINKS.includes(link)) problems.push(`numerator.link: one of ${LINKS.join(', ')}`);
   const populationWhere = conditions('numerator.populationWhere', numeratorRaw.populationWhere, population ? datasets(population.dataset) : undefined, problems);
 
-  if (raw.unit !== 'count' && !population) problems.push('population: a rate needs a population');
+  if ((raw.unit === 'percentage' || raw.unit === 'per100') && !population) problems.push('population: a rate needs a population');
   if (population && link === 'none') problems.push('numerator.link: with a population, link by subject or address');
   if (!population && link !== 'none') problems.push('numerator.link: without a population, the records are located by their own address (none)');
   const popSpec = population && datasets(population.dataset);
@@ -62,6 +67,10 @@ export function compileIndicator(raw: Record<string, unknown>, datasets: (id: st
   if (link === 'none' && numSpec && !numSpec.address) problems.push('numerator.dataset: records counted on their own need an address');
   if (population && count === 'households' && popSpec && !popSpec.address) problems.push('population.count: households need addresses');
 
+  const measure = compileMeasure(raw.measure, numSpec, problems);
+  if ((raw.unit === 'euro') !== (measure !== undefined)) problems.push('measure: an amount in euro needs a measure, and only it');
+  if (measure && population) problems.push('measure: a magnitude indicator sums records located at their own address; it has no population');
+
   if (problems.length > 0 || !numerator) return { problems };
   const spec: IndicatorSpec = {
     id: raw.id as string,
@@ -70,6 +79,7 @@ export function compileIndicator(raw: Record<string, unknown>, datasets: (id: st
     unit: raw.unit as IndicatorUnit,
     ...(population && { population: { ...population, count: count as 'persons' | 'households' } }),
     numerator: { ...numerator, link, populationWhere },
+    ...(measure && { measure }),
     datasets: [...new Set([population?.dataset, numerator.dataset].filter((d): d is string => d !== undefined))],
   };
   return { spec, problems };
@@ -115,4 +125,16 @@ function conditions(path: string, value: unknown, dataset: DatasetSpec | undefin
     }
   }
   return out;
+}
+
+function compileMeasure(value: unknown, dataset: DatasetSpec | undefined, problems: string[]): IndicatorSpec['measure'] {
+  if (value === undefined) return undefined;
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const field = dataset?.attributes.find((f) => f.name === v.field);
+  if (!field || !field.magnitude) problems.push('measure.field: an attribute of the numerator dataset declared magnitude: true');
+  const per = v.per ?? 'household';
+  if (per !== 'household' && per !== 'person') problems.push('measure.per: household or person');
+  if (per === 'household' && dataset && !dataset.address) problems.push('measure.per: households need addresses');
+  if (per === 'person' && dataset && !dataset.subject) problems.push('measure.per: persons need a person identifier');
+  return field?.magnitude ? { field: field.name, per: per as 'household' | 'person' } : undefined;
 }

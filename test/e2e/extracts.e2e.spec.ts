@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { AuditRepository } from '../../src/audit/audit.repository.js';
@@ -7,8 +8,9 @@ import { auditCube } from '../../src/disclosure/lp-audit.js';
 import { DemoSeeder } from '../../src/geography/demo-seeder.js';
 import { generateCity } from '../../src/geography/synthetic/city-generator.js';
 import { MemorySink } from '../../src/geography/synthetic/city-sink.js';
-import { aggregationSql } from '../../src/indicators/aggregation-sql.js';
-import { CubeRepository } from '../../src/indicators/cube.repository.js';
+import { CubeService } from '../../src/indicators/cube.service.js';
+import { IngestionService } from '../../src/ingestion/ingestion.service.js';
+import { PolicyStore } from '../../src/policies/policy-store.js';
 import { IndicatorCatalogue } from '../../src/indicators/indicator-catalogue.js';
 import { expectContract } from '../support/contract.js';
 import { FakeIdentityProvider } from '../support/tokens.js';
@@ -64,18 +66,24 @@ describe('protected extracts', () => {
         [response.body.indicators[0].cube.id],
       );
       const cube = stored[0]!;
-      const tooSmall = cube.cells.filter((c) => c.value !== null && c.value > 0 && c.value < cube.k);
+      // Counts below k never leave; amounts follow the p% rule instead (a total of 9 euro can be safe).
+      const tooSmall = cube.cells.filter((c) => spec.unit !== 'euro' && c.value !== null && c.value > 0 && c.value < cube.k);
       expect(tooSmall).toEqual([]);
       // A rule that would tell a hidden 0% from a hidden 100% is never shown.
       const rules = new Set(response.body.indicators[0].cells.map((c: { rule: string | null }) => c.rule));
       expect([...rules].every((r) => [null, 'count<k', 'small-base', 'dominance', 'secondary:linear', 'secondary:singleton', 'secondary:audit'].includes(r as string | null))).toBe(true);
       // The attacker's view: published values and the additivity; the truth, recomputed here.
-      const truth = await t.app.get(CubeRepository).aggregate(aggregationSql(spec, cube.geography_year));
+      const truth = await t.app.get(CubeService).aggregate(spec);
       const children = new Map<string, string[]>();
       for (const row of truth) if (row.parent) children.set(row.parent, [...(children.get(row.parent) ?? []), row.code]);
       const statuses = new Map(cube.cells.map((c) => [c.unit, { status: c.status as 'published' | 'primary' | 'secondary' }]));
       const audit = await auditCube(
-        truth.map((r) => ({ id: r.code, value: r.n })),
+        truth.map((r) => ({
+          id: r.code,
+          value: r.n,
+          ...(spec.population && { denominator: r.d }),
+          ...(spec.measure && { contributions: r.top ?? [], contributors: r.contributors ?? 0 }),
+        })),
         [...children].map(([total, parts]) => ({ total, parts })),
         statuses,
         { k: cube.k },
@@ -161,5 +169,64 @@ describe('protected extracts', () => {
       purpose: 'wijkaanpak',
       details: { cubes: [expect.objectContaining({ indicator: 'uitkeringen-per-100-volwassenen' })], suppression: expect.objectContaining({ published: expect.any(Number) }) },
     });
+  });
+
+  it('protects amounts with the p% rule: no published total is dominated by one or two households', async () => {
+    const response = await extract({ purpose: 'wijkaanpak', indicators: ['huurachterstand-bedrag'], level: 'street', area: 'WK003451' });
+    expect(response.status).toBe(201);
+    expectContract(response, 'post', '/v1/extracts');
+    const [indicator] = response.body.indicators;
+    expect(indicator).toMatchObject({ unit: 'euro', released: true });
+    const truth = new Map((await t.app.get(CubeService).aggregate(t.app.get(IndicatorCatalogue).get('huurachterstand-bedrag')!)).map((r) => [r.code, r]));
+    const cells = indicator.cells as { unit: string; value: number | null; status: string; rule: string | null }[];
+    const published = cells.filter((c) => c.status === 'published' && c.value! > 0);
+    expect(published.length).toBeGreaterThan(0);
+    for (const cell of published) {
+      const row = truth.get(cell.unit)!;
+      expect(cell.value).toBe(row.n);
+      const [largest = 0, second = 0] = row.top ?? [];
+      expect(row.contributors).toBeGreaterThanOrEqual(3);
+      expect(row.n - largest - second).toBeGreaterThan(0.1 * largest);
+    }
+    // Streets with one or two households in arrears are hidden under a rule that says only "dominance".
+    const few = cells.filter((c) => (truth.get(c.unit)!.contributors ?? 0) > 0 && (truth.get(c.unit)!.contributors ?? 0) < 3);
+    expect(few.length).toBeGreaterThan(0);
+    for (const cell of few) expect(cell).toMatchObject({ value: null, status: 'primary', rule: 'dominance' });
+  });
+
+  it('builds one cube per period: an earlier month is its own cube, a period without data is 404', async () => {
+    // The month before: the same people, a third fewer of them on benefits.
+    const sink = new MemorySink(['bevolking.csv', 'uitkeringen.csv']);
+    generateCity(CITY, sink);
+    const files = {
+      bevolking: sink.text('bevolking.csv'),
+      uitkeringen: sink.text('uitkeringen.csv').split('\n').filter((line, n) => n === 0 || n % 3 !== 0).join('\n'),
+    };
+    for (const [dataset, organisation] of [['bevolking', 'cbs'], ['uitkeringen', 'sozawe']] as const) {
+      const client = t.app.get(PolicyStore).policies.clients.find((c) => c.organisation === organisation && c.roles.includes('partner'))!;
+      await t.app.get(IngestionService).upload(
+        { kind: 'client', id: client.id, organisation, roles: client.roles, purposes: [], tokenId: `test-${dataset}` },
+        { dataset, period: '2025-11', contentType: 'text/csv; charset=utf-8', idempotencyKey: `earlier-${dataset}`, body: Readable.from([Buffer.from(files[dataset])]) },
+      );
+    }
+    const catalogue = await request(t.server).get('/v1/indicators').set('Authorization', `Bearer ${await idp.token(ANALYST)}`);
+    expectContract(catalogue, 'get', '/v1/indicators');
+    expect(catalogue.body.indicators.find((i: { id: string }) => i.id === 'uitkeringen-per-100-volwassenen').periods).toEqual(['2025-11', '2025-12']);
+
+    const body = { purpose: 'wijkaanpak', indicators: ['uitkeringen-per-100-volwassenen'], level: 'buurt', area: 'WK003451' };
+    const latest = await extract(body);
+    const earlier = await extract({ ...body, period: '2025-11' });
+    expect(earlier.status).toBe(201);
+    expect(earlier.body.indicators[0].cube.period).toBe('2025-11');
+    expect(latest.body.indicators[0].cube.period).toBe('2025-12');
+    expect(earlier.body.indicators[0].cube.id).not.toBe(latest.body.indicators[0].cube.id);
+    expect(earlier.body.indicators[0].cells).not.toEqual(latest.body.indicators[0].cells);
+
+    const missing = await extract({ ...body, period: '2024-06' });
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/application\/problem\+json/);
+    const malformed = await extract({ ...body, period: 'last month' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/period']);
   });
 });
