@@ -14,6 +14,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { GeographyModule } from './geography/geography.module.js';
 import { HealthModule } from './health/health.module.js';
+import { EarlyWarningModule } from './early-warning/early-warning.module.js';
 import { IndicatorsModule } from './indicators/indicators.module.js';
 import { IngestionModule } from './ingestion/ingestion.module.js';
 import type { OpenApiDocument } from './openapi/openapi-document.js';
@@ -48,6 +49,7 @@ export class AppModule {
         IngestionModule,
         DemoModule,
         IndicatorsModule,
+        EarlyWarningModule,
         SignalsModule,
       ],
       providers: [

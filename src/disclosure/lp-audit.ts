@@ -3,10 +3,13 @@
  * its value from the published cells, the additivity constraints, non-negativity and the public rules,
  * found with two LPs (min and max) solved by HiGHS.
  *
- * Scaling: published cells are constants, so each LP only needs the suppressed cells connected to the
- * audited one through shared constraints (its component). Cells whose interval is already proved wide
- * by a feasible move of the table (audit-bounds.ts) skip the LPs; their reported interval is that
- * proved inner interval (`method: 'direction'`), the exact one is at least as wide.
+ * Scaling: a tree-shaped cube needs no LP at all (tree-audit.ts). Any other cube is split into the
+ * subtrees hanging off it and its crossed core (hybrid-audit.ts): the hanging cells get the exact
+ * tree passes, the core cells LPs. Published cells are constants, so each LP only needs the
+ * suppressed core cells connected to the audited one through shared constraints (its component).
+ * Core cells whose interval is already proved wide by a feasible move of the table (audit-bounds.ts)
+ * skip the LPs; their reported interval is that proved inner interval (`method: 'direction'`), the
+ * exact one is at least as wide.
  *
  * Known relaxation: continuous LP, integer rounding of the bounds afterwards; the "0 or ≥ k" knowledge
  * about non-primary cells is not used.
@@ -14,6 +17,7 @@
 import { buildStructure } from './cube-structure.js';
 import { type Bounds, DirectionProbe, entailedValues, priorBounds } from './audit-bounds.js';
 import { type Cell, type CellDecision, type Constraint, type ProtectionRules, type ResolvedRules, isMagnitude, resolveRules } from './cube.js';
+import { HangingSubtrees } from './hybrid-audit.js';
 import { loadSolver, solveLp } from './solver.js';
 import { treeIntervals, treeParents } from './tree-audit.js';
 
@@ -21,7 +25,10 @@ export interface CellInterval {
   id: string;
   lower: number;
   upper: number;
-  /** `tree`: exact, from the two passes of tree-audit.ts; `lp`: exact, two LPs; `direction`: an inner interval. */
+  /**
+   * `tree`: exact, from the two passes of tree-audit.ts (a tree-shaped cube, or a subtree hanging off
+   * a crossed one); `lp`: exact, two LPs; `direction`: an inner interval.
+   */
   method: 'lp' | 'direction' | 'tree';
   /** Why it fails; absent when the cell passes. */
   failure?: 'width' | 'upper';
@@ -30,7 +37,7 @@ export interface CellInterval {
 export interface AuditResult {
   intervals: CellInterval[];
   failures: CellInterval[];
-  /** Suppressed cells that needed their two LPs (the others were proved wide by a feasible move). */
+  /** Suppressed cells that needed their two LPs (the others were proved wide by a feasible move, or by the tree passes). */
   lpCells: number;
   /** LPs solved in all. */
   lpSolves: number;
@@ -38,8 +45,9 @@ export interface AuditResult {
 
 export interface AuditOptions {
   /**
-   * `fast` (default): a tree-shaped cube gets the exact two-pass audit, any other cube tries feasible
-   * moves before LPs. `lp`: every suppressed cell gets its two LPs — the independent check tests use.
+   * `fast` (default): a tree-shaped cube gets the exact two-pass audit, any other cube the tree passes
+   * for its hanging subtrees and, for its core, feasible moves before LPs. `lp`: every suppressed cell
+   * gets its two LPs over its whole component — the independent check tests use.
    */
   method?: 'fast' | 'lp';
   /** A `performance.now()` instant after which the audit gives up (AuditDeadlineExceeded). */
@@ -55,6 +63,10 @@ export class AuditDeadlineExceeded extends Error {
 }
 
 const EPS = 1e-6;
+/** LPs between two yields to the event loop. */
+const YIELD_EVERY = 32;
+
+type Highs = Awaited<ReturnType<typeof loadSolver>>;
 
 export async function auditCube(
   cells: readonly Cell[],
@@ -70,6 +82,10 @@ export async function auditCube(
   const bounds: (Bounds | undefined)[] = cells.map((cell, i) =>
     suppressed[i] ? priorBounds(cell, statuses.get(cell.id)!, resolved) : undefined,
   );
+  // What is known of each cell on its own: a published cell is a point.
+  const own = (i: number): Bounds => bounds[i] ?? { lower: cells[i]!.value, upper: cells[i]!.value };
+  // What the public rules alone tell of any cell, as if nothing were published.
+  const prior = (i: number): Bounds => priorBounds(cells[i]!, statuses.get(cells[i]!.id) ?? { status: 'published' }, resolved);
   const values = cells.map((c) => c.value);
   // The yardstick of each suppressed cell: the rules, narrowed by what published extremes entail.
   const entailed = entailedValues(structure, cells, suppressed.map((s) => !s));
@@ -78,85 +94,143 @@ export async function auditCube(
     return pinned === undefined ? bounds[i]! : { lower: pinned, upper: pinned };
   };
   const fast = options.method !== 'lp';
-  const intervals: CellInterval[] = [];
+  const byCell: (CellInterval | undefined)[] = new Array<CellInterval | undefined>(cells.length);
+  let lpCells = 0;
   let lpSolves = 0;
-  let highsNow: Awaited<ReturnType<typeof loadSolver>> | undefined;
+  let nextYield = 0;
+  let highsNow: Highs | undefined;
 
   const parentOf = fast ? treeParents(structure) : undefined;
   if (parentOf) {
-    const exact = treeIntervals(structure, parentOf, cells.map((cell, i) => bounds[i] ?? { lower: cell.value, upper: cell.value }));
+    const exact = treeIntervals(structure, parentOf, cells.map((_, i) => own(i)));
     // What the rules alone tell, every cell unknown: no suppression pattern can do better than that.
-    const rulesOnly = treeIntervals(
-      structure,
-      parentOf,
-      cells.map((cell) => priorBounds(cell, statuses.get(cell.id) ?? { status: 'published' }, resolved)),
-    );
-    for (const [i, cell] of cells.entries()) {
-      if (!suppressed[i]) continue;
-      const interval: CellInterval = { id: cell.id, ...rounded(cell, exact[i]!), method: 'tree' };
-      const pinned = entailed[i];
-      const yardstick = pinned === undefined ? rounded(cell, rulesOnly[i]!) : { lower: pinned, upper: pinned };
-      const failure = judge(cell, statuses.get(cell.id)!, interval, yardstick, resolved);
-      if (failure) interval.failure = failure;
-      intervals.push(interval);
-    }
-    return { intervals, failures: intervals.filter((x) => x.failure), lpCells: 0, lpSolves };
+    const rulesOnly = treeIntervals(structure, parentOf, cells.map((_, i) => prior(i)));
+    for (let i = 0; i < cells.length; i++) if (suppressed[i]) treeJudged(i, exact[i]!, rulesOnly[i]!);
+    return result();
   }
 
-  const probe = fast ? new DirectionProbe(structure, values, bounds, suppressed.map((s) => !s)) : undefined;
-  const needLp: number[] = [];
-  cells.forEach((cell, i) => {
-    if (!suppressed[i]) return;
-    if (probe) {
-      const inner = rounded(cell, probe.inner(i));
-      const interval: CellInterval = { id: cell.id, ...inner, method: 'direction' };
-      if (!judge(cell, statuses.get(cell.id)!, interval, known(i), resolved)) {
-        intervals.push(interval);
-        return;
-      }
-    }
-    needLp.push(i);
+  if (!fast) {
+    // The oracle: two LPs over the whole component of every suppressed cell.
+    const cellSystem: LpSystem = {
+      constraints: structure.constraints,
+      size: cells.length,
+      unknown: (j) => suppressed[j]!,
+      value: (j) => cells[j]!.value,
+      bounds: (j) => bounds[j]!,
+    };
+    const all = cells.flatMap((_, i) => (suppressed[i] ? [i] : []));
+    const lps = all.length > 0 ? new ComponentLps((highsNow = await loadSolver()), cellSystem) : undefined;
+    for (const i of all) await judged(i, { id: cells[i]!.id, ...rounded(cells[i]!, await exactInterval(lps!, i)), method: 'lp' });
+    return result();
+  }
+
+  // A crossed cube: tree passes for the hanging subtrees, LPs for the core (hybrid-audit.ts).
+  const split = new HangingSubtrees(structure, cells);
+  const n = cells.length;
+  const attachments = split.attachments;
+  const unbounded: Bounds = { lower: -Infinity, upper: Infinity };
+  // Σ D_j of each attachment: what its subtrees allow for t_a.
+  const subtreeSums = split.intervals(own, () => unbounded);
+  // t_a is a constant when all hanging parts are published.
+  const sumUnknown = attachments.map((a) => a.hangingParts.some((j) => suppressed[j]));
+  const system: LpSystem = {
+    constraints: split.core,
+    size: n + attachments.length,
+    unknown: (j) => (j < n ? suppressed[j]! : sumUnknown[j - n]!),
+    value: (j) => (j < n ? cells[j]!.value : attachments[j - n]!.value),
+    bounds: (j) => (j < n ? bounds[j]! : subtreeSums.sum(j - n)),
+  };
+
+  // Where the exact interval of each unknown t_a comes from: with every core part published it is
+  // the total's interval shifted (a point when the total is published too), else its own LPs.
+  const viaTotal = attachments.map((a, m) => sumUnknown[m]! && a.coreParts.every((j) => !suppressed[j]));
+  const lpObjectives = new Set<number>();
+  attachments.forEach((a, m) => {
+    if (!sumUnknown[m]) return;
+    if (!viaTotal[m]) lpObjectives.add(n + m);
+    else if (suppressed[a.total]) lpObjectives.add(a.total);
   });
-
-  if (needLp.length > 0) {
-    const highs = (highsNow = await loadSolver());
-    const component = components(structure, suppressed);
-    const byComponent = new Map<number, { total: number; parts: number[] }[]>();
-    for (const c of structure.constraints) {
-      const hidden = [c.total, ...c.parts].find((j) => suppressed[j]);
-      if (hidden === undefined) continue;
-      const root = component(hidden);
-      const list = byComponent.get(root);
-      if (list) list.push(c);
-      else byComponent.set(root, [c]);
-    }
-    const lpCache = new Map<number, string>();
-    for (const i of needLp) {
-      if (options.deadline !== undefined && performance.now() > options.deadline) throw new AuditDeadlineExceeded();
-      // LPs are solved synchronously: let other requests through now and then.
-      if (lpSolves % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
-      const root = component(i);
-      let body = lpCache.get(root);
-      if (body === undefined) {
-        body = lpBody(byComponent.get(root) ?? [], cells, (j) => suppressed[j]!, (j) => bounds[j]!, i);
-        lpCache.set(root, body);
-      }
-      const min = solveLp(highs, `Minimize\n obj: x${i}\n${body}`, 'min').value;
-      const max = solveLp(highs, `Maximize\n obj: x${i}\n${body}`, 'max').value;
-      lpSolves += 2;
-      const cell = cells[i]!;
-      await judged(i, { id: cell.id, ...rounded(cell, { lower: min, upper: max }), method: 'lp' });
-    }
+  const coreSuppressed = cells.flatMap((_, i) => (suppressed[i] && !split.hanging[i] ? [i] : []));
+  const probed = coreSuppressed.filter((i) => !lpObjectives.has(i));
+  const probe = probed.length > 0 ? new DirectionProbe(structure, values, bounds, suppressed.map((s) => !s)) : undefined;
+  for (const i of probed) {
+    const cell = cells[i]!;
+    const interval: CellInterval = { id: cell.id, ...rounded(cell, probe!.inner(i)), method: 'direction' };
+    if (!judge(cell, statuses.get(cell.id)!, interval, known(i), resolved)) byCell[i] = interval;
+    else lpObjectives.add(i);
   }
-  return { intervals, failures: intervals.filter((x) => x.failure), lpCells: needLp.length, lpSolves };
 
-  /** Records an exact interval with its verdict. */
+  const exactOf = new Map<number, Bounds>();
+  if (lpObjectives.size > 0) {
+    const lps = new ComponentLps((highsNow = await loadSolver()), system);
+    for (const j of lpObjectives) exactOf.set(j, await exactInterval(lps, j));
+  }
+  for (const i of coreSuppressed) {
+    const exact = exactOf.get(i);
+    if (exact) await judged(i, { id: cells[i]!.id, ...rounded(cells[i]!, exact), method: 'lp' });
+  }
+
+  const sumInterval = (m: number): Bounds => {
+    const a = attachments[m]!;
+    const subtrees = subtreeSums.sum(m);
+    if (!sumUnknown[m]) return subtrees;
+    const offset = viaTotal[m] ? a.coreParts.reduce((s, j) => s + cells[j]!.value, 0) : 0;
+    const lp = viaTotal[m] ? (exactOf.get(a.total) ?? own(a.total)) : exactOf.get(n + m)!;
+    // I_a lies within Σ D_j; clamping only removes the solver's rounding noise.
+    const lower = Math.min(Math.max(lp.lower - offset, subtrees.lower), subtrees.upper);
+    return { lower, upper: Math.max(lower, Math.min(lp.upper - offset, subtrees.upper)) };
+  };
+  const exact = split.intervals(own, sumInterval);
+  // The rules alone, as in the tree audit, with the core reduced to what its rules say of t_a: a
+  // relaxation, so a yardstick at least as wide as the exact one, which errs towards failing.
+  const rulesOnly = split.intervals(prior, (m) => {
+    const a = attachments[m]!;
+    const total = prior(a.total);
+    const core = a.coreParts.map(prior);
+    return {
+      lower: total.lower - core.reduce((s, b) => s + b.upper, 0),
+      upper: total.upper - core.reduce((s, b) => s + b.lower, 0),
+    };
+  });
+  for (let i = 0; i < n; i++) if (suppressed[i] && split.hanging[i]) treeJudged(i, exact.cell(i), rulesOnly.cell(i));
+  return result();
+
+  function result(): AuditResult {
+    const intervals = byCell.filter((x) => x !== undefined);
+    return { intervals, failures: intervals.filter((x) => x.failure), lpCells, lpSolves };
+  }
+
+  /** Min and max LPs of variable j, between checks of the deadline. */
+  async function exactInterval(lps: ComponentLps, j: number): Promise<Bounds> {
+    if (options.deadline !== undefined && performance.now() > options.deadline) throw new AuditDeadlineExceeded();
+    // LPs are solved synchronously: let other requests through now and then.
+    if (lpSolves >= nextYield) {
+      nextYield = lpSolves + YIELD_EVERY;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    lpSolves += 2;
+    return lps.interval(j);
+  }
+
+  /** Records an interval from the tree passes, measured against what the rules alone allow there. */
+  function treeJudged(i: number, exact: Bounds, rulesOnly: Bounds): void {
+    const cell = cells[i]!;
+    const interval: CellInterval = { id: cell.id, ...rounded(cell, exact), method: 'tree' };
+    const pinned = entailed[i];
+    const yardstick = pinned === undefined ? rounded(cell, rulesOnly) : { lower: pinned, upper: pinned };
+    const failure = judge(cell, statuses.get(cell.id)!, interval, yardstick, resolved);
+    if (failure) interval.failure = failure;
+    byCell[i] = interval;
+  }
+
+  /** Records an exact LP interval with its verdict. */
   async function judged(i: number, interval: CellInterval): Promise<void> {
     const cell = cells[i]!;
+    lpCells++;
     let failure = judge(cell, statuses.get(cell.id)!, interval, known(i), resolved);
     if (failure === 'upper' && interval.upper >= (await rulesOnlyUpper(i))) failure = undefined;
     if (failure) interval.failure = failure;
-    intervals.push(interval);
+    byCell[i] = interval;
   }
 
   /**
@@ -167,9 +241,9 @@ export async function auditCube(
    */
   async function rulesOnlyUpper(s: number): Promise<number> {
     highsNow ??= await loadSolver();
-    const own = structure.constraintsByCell[s]!.map((n) => structure.constraints[n]!);
-    const prior = (j: number): Bounds => priorBounds(cells[j]!, statuses.get(cells[j]!.id) ?? { status: 'published' }, resolved);
-    const body = lpBody(own, cells, () => true, prior, s);
+    const ownConstraints = structure.constraintsByCell[s]!.map((c) => structure.constraints[c]!);
+    const nonePublished: LpSystem = { constraints: ownConstraints, size: cells.length, unknown: () => true, value: (j) => cells[j]!.value, bounds: prior };
+    const body = lpBody(ownConstraints, nonePublished, s);
     lpSolves++;
     return Math.floor(solveLp(highsNow, `Maximize\n obj: x${s}\n${body}`, 'max').value + EPS);
   }
@@ -199,28 +273,70 @@ function rounded(cell: Cell, b: Bounds): Bounds {
   return { lower: Math.ceil(b.lower - EPS) + 0, upper: Math.floor(b.upper + EPS) + 0 };
 }
 
-/** Union-find over suppressed cells that share a constraint. */
-function components(structure: ReturnType<typeof buildStructure>, suppressed: readonly boolean[]): (i: number) => number {
-  const parent = suppressed.map((_, i) => i);
+/**
+ * Linear equalities `total = Σ parts` over numbered variables: the cube's cells, and for the core of
+ * a crossed cube also one variable per attachment after them (hybrid-audit.ts).
+ */
+interface LpSystem {
+  constraints: readonly { total: number; parts: number[] }[];
+  size: number;
+  unknown: (i: number) => boolean;
+  /** Value of a known variable. */
+  value: (i: number) => number;
+  /** Bounds of an unknown variable. */
+  bounds: (i: number) => Bounds;
+}
+
+/** Min and max LPs of single variables, each over its component; a component's LP text is built once. */
+class ComponentLps {
+  private readonly component: (i: number) => number;
+  private readonly byComponent = new Map<number, { total: number; parts: number[] }[]>();
+  private readonly bodies = new Map<number, string>();
+
+  constructor(
+    private readonly highs: Highs,
+    private readonly system: LpSystem,
+  ) {
+    this.component = components(system);
+    for (const c of system.constraints) {
+      const hidden = [c.total, ...c.parts].find((j) => system.unknown(j));
+      if (hidden === undefined) continue;
+      const root = this.component(hidden);
+      const list = this.byComponent.get(root);
+      if (list) list.push(c);
+      else this.byComponent.set(root, [c]);
+    }
+  }
+
+  interval(i: number): Bounds {
+    const root = this.component(i);
+    let body = this.bodies.get(root);
+    if (body === undefined) {
+      body = lpBody(this.byComponent.get(root) ?? [], this.system, i);
+      this.bodies.set(root, body);
+    }
+    const min = solveLp(this.highs, `Minimize\n obj: x${i}\n${body}`, 'min').value;
+    const max = solveLp(this.highs, `Maximize\n obj: x${i}\n${body}`, 'max').value;
+    return { lower: min, upper: max };
+  }
+}
+
+/** Union-find over unknown variables that share a constraint. */
+function components(system: LpSystem): (i: number) => number {
+  const parent = Array.from({ length: system.size }, (_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
     return i;
   };
-  for (const c of structure.constraints) {
-    const hidden = [c.total, ...c.parts].filter((i) => suppressed[i]);
+  for (const c of system.constraints) {
+    const hidden = [c.total, ...c.parts].filter((i) => system.unknown(i));
     for (const other of hidden.slice(1)) parent[find(other)] = find(hidden[0]!);
   }
   return find;
 }
 
-/** Constraints and bounds in CPLEX LP format (everything after the objective); `x{i}` is cell i. */
-function lpBody(
-  constraints: readonly { total: number; parts: number[] }[],
-  cells: readonly Cell[],
-  unknown: (i: number) => boolean,
-  bounds: (i: number) => Bounds,
-  objective: number,
-): string {
+/** Constraints and bounds in CPLEX LP format (everything after the objective); `x{i}` is variable i. */
+function lpBody(constraints: readonly { total: number; parts: number[] }[], system: LpSystem, objective: number): string {
   const rows: string[] = [];
   const members = new Set<number>([objective]);
   constraints.forEach((c, n) => {
@@ -228,17 +344,17 @@ function lpBody(
     let rhs = 0;
     const terms: string[] = [];
     const term = (i: number, sign: 1 | -1): void => {
-      if (unknown(i)) {
+      if (system.unknown(i)) {
         members.add(i);
         terms.push(`${sign > 0 ? '+' : '-'} x${i}`);
-      } else rhs -= sign * cells[i]!.value;
+      } else rhs -= sign * system.value(i);
     };
     term(c.total, 1);
     for (const p of c.parts) term(p, -1);
     if (terms.length > 0) rows.push(` c${n}: ${terms.join(' ')} = ${rhs}`);
   });
   const lines = [...members].map((i) => {
-    const b = bounds(i);
+    const b = system.bounds(i);
     return Number.isFinite(b.upper) ? ` ${b.lower} <= x${i} <= ${b.upper}` : ` x${i} >= ${b.lower}`;
   });
   return `Subject To\n${rows.length > 0 ? rows.join('\n') : ` c_none: x${objective} >= 0`}\nBounds\n${lines.join('\n')}\nEnd\n`;

@@ -467,10 +467,144 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/early-warning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Streets (or pc6 units) whose rate deviates from their buurt and wijk beyond chance, and rising or falling trends — on published cells only. */
+        get: operations["earlyWarning"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/early-warning/streets/{unit}/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One street or pc6 unit across every indicator the purpose allows, each against its buurt and wijk; suppressed values are not described. */
+        get: operations["streetProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Comparison: {
+            /** @description The buurt or wijk compared with (without the unit itself). */
+            reference: string;
+            /** @description Per 100; null for counts. */
+            referenceRate: number | null;
+            expected: number;
+            /** @description Observed / expected. */
+            ratio: number | string;
+            /** @description Rate minus reference rate */
+            difference: number | null;
+            pValue: number;
+            /** @description Benjamini-Hochberg adjusted. */
+            qValue: number;
+            /** @enum {string} */
+            direction: "higher" | "lower" | "none";
+        } | null;
+        UnitWarning: {
+            unit: string;
+            name: string | null;
+            value: number;
+            denominator: number | null;
+            rate: number;
+            buurt: components["schemas"]["Comparison"];
+            wijk: components["schemas"]["Comparison"];
+            shrunk: {
+                rate: number;
+                lower: number;
+                upper: number;
+            } | null;
+        };
+        EarlyWarning: {
+            purpose: string;
+            indicator: {
+                id: string;
+                title: string;
+                unit: string;
+                k: number;
+                period: string;
+                /** Format: uuid */
+                cube: string;
+            };
+            /** @enum {string} */
+            level: "street" | "pc6";
+            area: string | null;
+            alpha: number;
+            method: string;
+            tested: number;
+            /** @description Units left out because their value is suppressed. */
+            suppressed: number;
+            note: string;
+            flagged: components["schemas"]["UnitWarning"][];
+            trends: {
+                unit: string;
+                name: string | null;
+                periods: string[];
+                series: {
+                    period: string;
+                    value: number;
+                    denominator: number | null;
+                }[];
+                slope: number;
+                pValue: number;
+                qValue: number;
+                /** @enum {string} */
+                direction: "rising" | "falling";
+            }[];
+        };
+        StreetProfile: {
+            purpose: string;
+            unit: string;
+            name: string | null;
+            /** @enum {string} */
+            level: "street" | "pc6";
+            buurt: string | null;
+            wijk: string | null;
+            note: string;
+            indicators: {
+                id: string;
+                title: string;
+                unit: string;
+                period: string | null;
+                /** @enum {string} */
+                status: "published" | "suppressed" | "not-allowed" | "no-data";
+                warning: null | components["schemas"]["UnitWarning"];
+                buurtRate: number | null;
+                wijkRate: number | null;
+            }[];
+        };
+        WarningFeatureCollection: {
+            /** @enum {string} */
+            type: "FeatureCollection";
+            earlyWarning?: Record<string, never>;
+            features: {
+                /** @enum {string} */
+                type: "Feature";
+                id: string;
+                geometry: Record<string, never> | null;
+                properties: Record<string, never>;
+            }[];
+        };
         ExtractRequest: {
             /** @description One of the purposes your token carries. */
             purpose: string;
@@ -1719,6 +1853,89 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    earlyWarning: {
+        parameters: {
+            query: {
+                purpose: string;
+                indicator: string;
+                level?: "street" | "pc6";
+                /** @description A gemeente */
+                area?: string;
+                period?: string;
+                /** @description False-discovery rate (Benjamini-Hochberg). */
+                alpha?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The flagged units with effect size, reference rates and q values; trends. `Accept` chooses JSON or GeoJSON. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EarlyWarning"];
+                    "application/geo+json": components["schemas"]["WarningFeatureCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description None of the accepted media types can be produced. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+        };
+    };
+    streetProfile: {
+        parameters: {
+            query: {
+                purpose: string;
+                period?: string;
+            };
+            header?: never;
+            path: {
+                unit: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile, as JSON or GeoJSON (`Accept`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreetProfile"];
+                    "application/geo+json": components["schemas"]["WarningFeatureCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description None of the accepted media types can be produced. */
+            406: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
 }
