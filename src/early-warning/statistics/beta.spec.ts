@@ -1,21 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { inverseRegularizedBeta, logBeta, regularizedBeta } from './beta.js';
 import { binomialUpperTail } from './binomial.js';
 
 // Reference values are R's pbeta(x, a, b) and qbeta(p, a, b); they were computed for this file with
 // mpmath.betainc at 30 digits and scipy.special.betaincinv (Boost).
-
-/** Mulberry32 (Tommy Ettinger): a tiny seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectRelativelyClose(actual: number, expected: number, tolerance: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected));

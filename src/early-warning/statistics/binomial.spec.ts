@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import {
   binomialLowerTail,
   binomialMidPTwoSided,
@@ -12,18 +13,6 @@ import {
   poissonUpperTail,
   wilsonInterval,
 } from './binomial.js';
-
-/** Mulberry32 (Tommy Ettinger): a tiny seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectRelativelyClose(actual: number, expected: number, tolerance = 1e-10): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected));

@@ -1,21 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
+import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { deviations, type DeviationInput, type DeviationResult } from './deviation.js';
 import { benjaminiHochberg } from './fdr.js';
 
 // Reference p values are exact two-sided mid-p values computed with rational arithmetic (Python
 // fractions) from the hypergeometric (R dhyper/phyper) and binomial (R dbinom/pbinom) distributions.
-
-/** Mulberry32 (Tommy Ettinger): a tiny seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Binomial(trials, p) for p < 1 by inversion of the CDF: one uniform per draw. */
 function binomialDraw(random: () => number, trials: number, p: number): number {

@@ -1,17 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { benjaminiHochberg } from './fdr.js';
-
-/** Mulberry32 (Tommy Ettinger): a tiny seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The BH procedure as originally stated: reject the k smallest, k = max{i : p₍ᵢ₎ ≤ i·α/m}. */
 function stepUpRejections(pValues: readonly number[], alpha: number): Set<number> {

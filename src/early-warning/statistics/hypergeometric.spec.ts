@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { binomialMidPTwoSided } from './binomial.js';
 import {
   hypergeometricLowerTail,
@@ -11,18 +12,6 @@ import {
 // Reference values are R's dhyper/phyper; computed for this file with exact rational arithmetic
 // (Python fractions). Argument order here: (k, successes, draws, population); R's phyper(q, m, n, k)
 // has m = successes, n = population − successes, k = draws.
-
-/** Mulberry32 (Tommy Ettinger): a tiny seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectRelativelyClose(actual: number, expected: number, tolerance = 1e-10): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected));

@@ -1,17 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
+import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { centredPrior, FULL_SHRINKAGE_STRENGTH, fitBetaPrior, shrunkRate } from './shrinkage.js';
-
-/** Mulberry32 (Tommy Ettinger): a tiny seeded PRNG so property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Beta(a, b) for whole a, b: the a-th smallest of a + b − 1 uniforms. */
 function betaDraw(random: () => number, a: number, b: number): number {
