@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { Principal } from '../auth/principal.js';
 import { NotAcceptableProblem } from '../common/problem/problem.js';
+import { negotiate } from '../indicators/extract-formats.js';
 import { EarlyWarningService } from './early-warning.service.js';
 
 const MEDIA_TYPES = ['application/json', 'application/geo+json'] as const;
@@ -20,7 +21,7 @@ export class EarlyWarningController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<unknown> {
-    const type = negotiate(accept);
+    const type = negotiated(accept);
     const result = await this.service.warn(principal, this.service.parseQuery(query));
     response.type(type);
     if (type === 'application/json') return result;
@@ -46,7 +47,7 @@ export class EarlyWarningController {
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) response: Response,
   ): Promise<unknown> {
-    const type = negotiate(accept);
+    const type = negotiated(accept);
     const profile = await this.service.profile(principal, unit, purpose, period);
     response.type(type);
     if (type === 'application/json') return profile;
@@ -59,12 +60,8 @@ export class EarlyWarningController {
   }
 }
 
-function negotiate(accept: string | undefined): MediaType {
-  if (!accept || accept.trim() === '') return 'application/json';
-  for (const part of accept.split(',')) {
-    const type = part.split(';')[0]!.trim().toLowerCase();
-    if (type === '*/*' || type === 'application/*' || type === 'application/json') return 'application/json';
-    if (type === 'application/geo+json') return 'application/geo+json';
-  }
-  throw new NotAcceptableProblem(`Early warning comes as ${MEDIA_TYPES.join(' or ')}.`);
+function negotiated(accept: string | undefined): MediaType {
+  const type = negotiate(accept, MEDIA_TYPES);
+  if (!type) throw new NotAcceptableProblem(`Early warning comes as ${MEDIA_TYPES.join(' or ')}.`);
+  return type;
 }

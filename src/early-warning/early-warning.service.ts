@@ -3,7 +3,7 @@ import { actorOf } from '../audit/audit-record.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import type { Principal } from '../auth/principal.js';
 import { ForbiddenProblem, NotFoundProblem, type ProblemItem, ValidationProblem } from '../common/problem/problem.js';
-import { Database } from '../database/database.js';
+import { GeographyRepository } from '../geography/geography.repository.js';
 import type { ProtectedCell, StoredCube } from '../indicators/cube.repository.js';
 import { CubeService } from '../indicators/cube.service.js';
 import { PERIOD } from '../indicators/extracts.service.js';
@@ -124,7 +124,7 @@ export class EarlyWarningService {
     private readonly pdp: PolicyDecisionPoint,
     private readonly decisions: DecisionRecorder,
     private readonly audit: AuditWriter,
-    private readonly database: Database,
+    private readonly geography: GeographyRepository,
     private readonly store: PolicyStore,
   ) {}
 
@@ -156,7 +156,7 @@ export class EarlyWarningService {
     const cube = await this.cubes.cube(spec, query.period ?? undefined);
     const index = indexCube(cube);
     if (query.area !== null && !index.byUnit.has(query.area)) throw new NotFoundProblem(`There is no unit ${query.area} in this cube.`);
-    const names = await this.names(query.level);
+    const names: Map<string, string | null> = await this.geography.latestNames(query.level);
     const units = cube.cells.filter((c) => c.level === query.level && (query.area === null || index.within(c.unit, query.area)));
     const usable = cube.released ? units.filter((c) => publishedValue(c, spec)) : [];
     const warnings = compare(spec, usable, index, names);
@@ -198,12 +198,11 @@ export class EarlyWarningService {
     if (errors.length > 0) throw new ValidationProblem(errors);
     const purpose = purposeRaw as string;
     const period = periodRaw as string | undefined;
-    const [geo] = await this.database.query<{ level: string; name: string | null; buurt_code: string | null; wijk_code: string | null }>(
-      `SELECT level, name, buurt_code, wijk_code FROM geo_unit WHERE code = $1 AND level IN ('street', 'pc6') AND year = (SELECT max(year) FROM geo_unit)`,
-      [unit],
-    );
-    if (!geo) throw new NotFoundProblem('There is no street or pc6 unit with this code.');
-    const level = geo.level as WarningLevel;
+    const year = await this.geography.latestYear();
+    const found = year === null ? null : await this.geography.findUnit(year, unit);
+    if (!found || (found.level !== 'street' && found.level !== 'pc6')) throw new NotFoundProblem('There is no street or pc6 unit with this code.');
+    const level = found.level;
+    const geo = { name: found.name, buurt_code: found.parents.buurt ?? null, wijk_code: found.parents.wijk ?? null };
     const indicators: IndicatorProfile[] = [];
     let allowed = 0;
     for (const spec of this.catalogue.all()) {
@@ -237,9 +236,8 @@ export class EarlyWarningService {
       const warning = compare(spec, siblings, index, new Map([[unit, geo.name]])).find((w) => w.unit === unit) ?? null;
       indicators.push({ ...base, period: cube.period, status: 'published', warning, buurtRate: rateOf(geo.buurt_code), wijkRate: rateOf(geo.wijk_code) });
     }
-    if (allowed === 0) {
-      await this.authorise(principal, purpose, this.catalogue.all()[0]!, level); // records and throws the denial
-    }
+    // Every decision is recorded above; a purpose that allows none of the catalogue gets nothing.
+    if (allowed === 0) throw new ForbiddenProblem('The policy allows no indicator for this purpose at this level.');
     await this.audit.appendNow({
       type: 'early-warning.profile',
       ...actorOf(principal),
@@ -254,12 +252,8 @@ export class EarlyWarningService {
   }
 
   /** Geometry of the units, for GeoJSON. */
-  async geometry(units: readonly string[]): Promise<Map<string, unknown>> {
-    const rows = await this.database.query<{ code: string; geometry: unknown }>(
-      'SELECT code, geometry FROM geo_unit WHERE code = ANY($1::text[]) AND year = (SELECT max(year) FROM geo_unit)',
-      [[...new Set(units)]],
-    );
-    return new Map(rows.map((r) => [r.code, r.geometry]));
+  geometry(units: readonly string[]): Promise<Map<string, unknown>> {
+    return this.geography.latestGeometries(units);
   }
 
   private async authorise(principal: Principal, purpose: string, spec: IndicatorSpec, level: GeographyLevel): Promise<void> {
@@ -307,13 +301,6 @@ export class EarlyWarningService {
       .sort((a, b) => a.qValue - b.qValue);
   }
 
-  private async names(level: WarningLevel): Promise<Map<string, string | null>> {
-    const rows = await this.database.query<{ code: string; name: string | null }>(
-      'SELECT code, name FROM geo_unit WHERE level = $1 AND year = (SELECT max(year) FROM geo_unit)',
-      [level],
-    );
-    return new Map(rows.map((r) => [r.code, r.name]));
-  }
 }
 
 interface CubeIndex {
@@ -350,6 +337,12 @@ function per(spec: IndicatorSpec, value: number, denominator: number | null): nu
  */
 function compare(spec: IndicatorSpec, units: readonly ProtectedCell[], index: CubeIndex, names: Map<string, string | null>): UnitWarning[] {
   const rate = spec.population !== undefined;
+  const exposures = new Map<string, number>();
+  const exposure = (reference: string, level: string): number => {
+    let count = exposures.get(reference);
+    if (count === undefined) exposures.set(reference, (count = unitsWithin(index, reference, level)));
+    return count;
+  };
   const against = (level: 'buurt' | 'wijk'): Map<string, Comparison> => {
     const inputs = [];
     const references: string[] = [];
@@ -359,7 +352,7 @@ function compare(spec: IndicatorSpec, units: readonly ProtectedCell[], index: Cu
       references.push(reference.unit);
       inputs.push({
         unit: { unit: unit.unit, n: unit.value!, d: rate ? unit.denominator! : null },
-        reference: { n: reference.value!, d: rate ? reference.denominator! : null, ...(rate ? {} : { exposure: siblingsOf(index, reference.unit, unit.level) }) },
+        reference: { n: reference.value!, d: rate ? reference.denominator! : null, ...(rate ? {} : { exposure: exposure(reference.unit, unit.level) }) },
       });
     }
     const { results } = deviations(inputs);
@@ -397,7 +390,7 @@ function compare(spec: IndicatorSpec, units: readonly ProtectedCell[], index: Cu
 }
 
 /** For count indicators, every unit of a buurt counts as the same exposure: its share is 1 / units. */
-function siblingsOf(index: CubeIndex, reference: string, level: string): number {
+function unitsWithin(index: CubeIndex, reference: string, level: string): number {
   let count = 0;
   for (const cell of index.byUnit.values()) if (cell.level === level && index.within(cell.unit, reference)) count++;
   return count;
@@ -406,10 +399,13 @@ function siblingsOf(index: CubeIndex, reference: string, level: string): number 
 function shrinkToward(units: readonly ProtectedCell[], index: CubeIndex, spec: IndicatorSpec): Map<string, UnitWarning['shrunk']> {
   const out = new Map<string, UnitWarning['shrunk']>();
   const observed = units.map((u) => ({ n: u.value!, d: u.denominator! }));
+  // The prior depends on the buurt only: fit it once per buurt.
+  const priors = new Map<string, ReturnType<typeof fitBetaPrior>>();
   for (const unit of units) {
     const buurt = index.ancestor(unit.unit, 'buurt');
     if (!buurt || !publishedValue(buurt, spec) || !buurt.denominator) continue;
-    const prior = fitBetaPrior(observed, buurt.value! / buurt.denominator);
+    let prior = priors.get(buurt.unit);
+    if (!prior) priors.set(buurt.unit, (prior = fitBetaPrior(observed, buurt.value! / buurt.denominator)));
     const s = shrunkRate(unit.value!, unit.denominator!, prior);
     out.set(unit.unit, { rate: Math.round(s.rate * 1000) / 10, lower: Math.round(s.lower * 1000) / 10, upper: Math.round(s.upper * 1000) / 10 });
   }

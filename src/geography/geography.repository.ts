@@ -58,6 +58,24 @@ export class GeographyRepository {
     return rows[0] ? toStored(rows[0]) : null;
   }
 
+  /** Names of every unit of a level in the latest geography year. */
+  async latestNames(level: GeoLevel): Promise<Map<string, string>> {
+    const rows = await this.database.query<{ code: string; name: string }>(
+      'SELECT code, name FROM geo_unit WHERE level = $1 AND year = (SELECT max(year) FROM geo_unit)',
+      [level],
+    );
+    return new Map(rows.map((r) => [r.code, r.name]));
+  }
+
+  /** Geometries of these units in the latest geography year (absent when a unit has none). */
+  async latestGeometries(codes: readonly string[]): Promise<Map<string, GeoJsonGeometry>> {
+    const rows = await this.database.query<{ code: string; geometry: GeoJsonGeometry | null }>(
+      'SELECT code, geometry FROM geo_unit WHERE code = ANY($1::text[]) AND year = (SELECT max(year) FROM geo_unit)',
+      [[...new Set(codes)]],
+    );
+    return new Map(rows.filter((r) => r.geometry !== null).map((r) => [r.code, r.geometry!]));
+  }
+
   /** Units of `level`, optionally inside the unit `within` (of a coarser level), ordered by code. */
   async listUnits(year: number, level: GeoLevel, within?: { level: Exclude<GeoLevel, 'pc6'>; code: string }): Promise<StoredUnit[]> {
     const filter = within ? `AND ${PARENT_COLUMN[within.level]} = $3` : '';

@@ -3,13 +3,16 @@ import type { Extract } from './extracts.service.js';
 export const EXTRACT_MEDIA_TYPES = ['application/json', 'text/csv', 'application/geo+json'] as const;
 export type ExtractMediaType = (typeof EXTRACT_MEDIA_TYPES)[number];
 
-/** Picks the media type from an Accept header: the first supported one wins; JSON when absent or any. */
-export function negotiate(accept: string | undefined): ExtractMediaType | undefined {
-  if (!accept || accept.trim() === '') return 'application/json';
+/**
+ * Picks the media type from an Accept header: the first supported one wins; the first of `supported`
+ * (JSON) when absent or any.
+ */
+export function negotiate<T extends string>(accept: string | undefined, supported: readonly T[]): T | undefined {
+  if (!accept || accept.trim() === '') return supported[0];
   for (const part of accept.split(',')) {
     const type = part.split(';')[0]!.trim().toLowerCase();
-    if (type === '*/*' || type === 'application/*') return 'application/json';
-    if ((EXTRACT_MEDIA_TYPES as readonly string[]).includes(type)) return type as ExtractMediaType;
+    if (type === '*/*' || type === 'application/*') return supported[0];
+    if ((supported as readonly string[]).includes(type)) return type as T;
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { Clock } from '../common/clock.js';
 import { ForbiddenProblem, NotAcceptableProblem, NotFoundProblem, type ProblemItem, ValidationProblem } from '../common/problem/problem.js';
 import { Database } from '../database/database.js';
+import { GeographyRepository } from '../geography/geography.repository.js';
 import { DecisionRecorder } from '../policies/decision-recorder.js';
 import { PolicyDecisionPoint } from '../policies/policy-decision-point.js';
 import { GEOGRAPHY_LEVELS, type GeographyLevel } from '../policies/policy-set.js';
@@ -70,6 +71,7 @@ export class ExtractsService {
     private readonly database: Database,
     private readonly store: PolicyStore,
     private readonly clock: Clock,
+    private readonly geography: GeographyRepository,
   ) {}
 
   async create(principal: Principal, body: unknown): Promise<Extract> {
@@ -82,7 +84,7 @@ export class ExtractsService {
         throw new ForbiddenProblem(decision.reason ?? 'The policy does not allow this extract.', { rule: decision.rule, indicator: spec.id });
       }
     }
-    const names = await this.unitNames(request.level);
+    const names = await this.geography.latestNames(request.level);
     const indicators: Extract['indicators'][number][] = [];
     for (const spec of specs) {
       const cube = await this.cubes.cube(spec, request.period ?? undefined);
@@ -165,7 +167,7 @@ export class ExtractsService {
 
   /** The media type asked for, or 406 (before any work is done or audited). */
   mediaType(accept: string | undefined): ExtractMediaType {
-    const type = negotiate(accept);
+    const type = negotiate(accept, EXTRACT_MEDIA_TYPES);
     if (!type) throw new NotAcceptableProblem(`Extracts come as ${EXTRACT_MEDIA_TYPES.join(', ')}.`);
     return type;
   }
@@ -179,22 +181,11 @@ export class ExtractsService {
     }
     if (type === 'application/geo+json') {
       const units = extract.indicators.flatMap((i) => i.cells.map((c) => c.unit));
-      const rows = await this.database.query<{ code: string; geometry: unknown }>(
-        'SELECT code, geometry FROM geo_unit WHERE code = ANY($1::text[]) AND year = (SELECT max(year) FROM geo_unit)',
-        [[...new Set(units)]],
-      );
-      return JSON.stringify(extractGeoJson(extract, new Map(rows.map((r) => [r.code, r.geometry]))));
+      return JSON.stringify(extractGeoJson(extract, await this.geography.latestGeometries(units)));
     }
     return extract;
   }
 
-  private async unitNames(level: GeographyLevel): Promise<Map<string, string>> {
-    const rows = await this.database.query<{ code: string; name: string }>(
-      'SELECT code, name FROM geo_unit WHERE level = $1 AND year = (SELECT max(year) FROM geo_unit)',
-      [level],
-    );
-    return new Map(rows.map((r) => [r.code, r.name]));
-  }
 }
 
 function slice(cube: StoredCube, level: GeographyLevel, area: string | null, spec: IndicatorSpec, names: Map<string, string>): ExtractCell[] {

@@ -1,35 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
+import { binomialDraw, poissonDraw } from '../../../test/fixtures/statistics/draws.js';
 import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { deviations, type DeviationInput, type DeviationResult } from './deviation.js';
 import { benjaminiHochberg } from './fdr.js';
 
 // Reference p values are exact two-sided mid-p values computed with rational arithmetic (Python
 // fractions) from the hypergeometric (R dhyper/phyper) and binomial (R dbinom/pbinom) distributions.
-
-/** Binomial(trials, p) for p < 1 by inversion of the CDF: one uniform per draw. */
-function binomialDraw(random: () => number, trials: number, p: number): number {
-  const u = random();
-  let successes = 0;
-  let point = (1 - p) ** trials;
-  let cumulative = point;
-  while (u > cumulative && successes < trials) {
-    point *= ((trials - successes) / (successes + 1)) * (p / (1 - p));
-    successes++;
-    cumulative += point;
-  }
-  return successes;
-}
-
-function poissonDraw(random: () => number, mean: number): number {
-  const limit = Math.exp(-mean);
-  let product = random();
-  let count = 0;
-  while (product > limit) {
-    product *= random();
-    count++;
-  }
-  return count;
-}
 
 function expectRelativelyClose(actual: number, expected: number, tolerance = 1e-9): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tolerance * Math.abs(expected));

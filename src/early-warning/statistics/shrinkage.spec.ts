@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { binomialDraw } from '../../../test/fixtures/statistics/draws.js';
 import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { centredPrior, FULL_SHRINKAGE_STRENGTH, fitBetaPrior, shrunkRate } from './shrinkage.js';
 
@@ -6,20 +7,6 @@ import { centredPrior, FULL_SHRINKAGE_STRENGTH, fitBetaPrior, shrunkRate } from 
 function betaDraw(random: () => number, a: number, b: number): number {
   const uniforms = Array.from({ length: a + b - 1 }, random).sort((x, y) => x - y);
   return uniforms[a - 1]!;
-}
-
-/** Binomial(trials, p) for p < 1 by inversion of the CDF: one uniform per draw. */
-function binomialDraw(random: () => number, trials: number, p: number): number {
-  const u = random();
-  let successes = 0;
-  let point = (1 - p) ** trials;
-  let cumulative = point;
-  while (u > cumulative && successes < trials) {
-    point *= ((trials - successes) / (successes + 1)) * (p / (1 - p));
-    successes++;
-    cumulative += point;
-  }
-  return successes;
 }
 
 describe('fitBetaPrior', () => {

@@ -1,32 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { binomialDraw, poissonDraw } from '../../../test/fixtures/statistics/draws.js';
 import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
 import { trendTest, weeklyCounts, type TrendPoint } from './trend.js';
-
-/** Binomial(trials, p) for p < 1 by inversion of the CDF: one uniform per draw. */
-function binomialDraw(random: () => number, trials: number, p: number): number {
-  const u = random();
-  let successes = 0;
-  let point = (1 - p) ** trials;
-  let cumulative = point;
-  while (u > cumulative && successes < trials) {
-    point *= ((trials - successes) / (successes + 1)) * (p / (1 - p));
-    successes++;
-    cumulative += point;
-  }
-  return successes;
-}
-
-/** Knuth's multiplication method; fine for the small means used here. */
-function poissonDraw(random: () => number, mean: number): number {
-  const limit = Math.exp(-mean);
-  let product = random();
-  let count = 0;
-  while (product > limit) {
-    product *= random();
-    count++;
-  }
-  return count;
-}
 
 const rates = (pairs: readonly (readonly [number, number])[]): TrendPoint[] => pairs.map(([n, d], i) => ({ period: `2025-Q${i + 1}`, n, d }));
 const counts = (values: readonly number[]): TrendPoint[] => values.map((n, i) => ({ period: `2025-${i + 1}`, n, d: null }));
