@@ -13,6 +13,7 @@ import { DecisionRecorder } from '../policies/decision-recorder.js';
 import { PolicyDecisionPoint } from '../policies/policy-decision-point.js';
 import type { GeographyLevel } from '../policies/policy-set.js';
 import { PolicyStore } from '../policies/policy-store.js';
+import { type SignalWeeks, SignalWeeksService } from './signal-weeks.service.js';
 import { type DeviationResult, benjaminiHochberg, deviations, fitBetaPrior, shrunkRate, trendTest } from './statistics/index.js';
 
 /** Levels early warning ranks; coarser units are the references. */
@@ -71,6 +72,8 @@ export interface EarlyWarning {
   readonly note: string;
   readonly flagged: readonly UnitWarning[];
   readonly trends: readonly TrendWarning[];
+  /** Near-time signal counts per week in the area, for the categories the purpose may read. */
+  readonly signals: SignalWeeks;
 }
 
 export interface IndicatorProfile {
@@ -126,6 +129,7 @@ export class EarlyWarningService {
     private readonly audit: AuditWriter,
     private readonly geography: GeographyRepository,
     private readonly store: PolicyStore,
+    private readonly signalWeeks: SignalWeeksService,
   ) {}
 
   parseQuery(query: Record<string, unknown>): WarningQuery {
@@ -164,6 +168,8 @@ export class EarlyWarningService {
       .filter((w) => isFlagged(w, query.alpha))
       .sort((a, b) => strongest(a).qValue - strongest(b).qValue || Math.abs(Math.log(strongest(b).ratio)) - Math.abs(Math.log(strongest(a).ratio)));
     const trends = await this.trends(spec, cube, query, units, names);
+    const gemeente = cube.cells.find((c) => c.level === 'gemeente')!.unit;
+    const signals = await this.signalWeeks.weekly(query.purpose, query.area ?? gemeente);
     const result: EarlyWarning = {
       purpose: query.purpose,
       indicator: { id: spec.id, title: spec.title, unit: spec.unit, k: cube.k, period: cube.period, cube: cube.id },
@@ -176,6 +182,7 @@ export class EarlyWarningService {
       note: cube.released ? NOTE : `${NOTE} This cube is not released, so nothing is tested.`,
       flagged,
       trends,
+      signals,
     };
     await this.audit.appendNow({
       type: 'early-warning.requested',
@@ -185,7 +192,16 @@ export class EarlyWarningService {
       resource: { type: 'EarlyWarning', indicator: spec.id, level: query.level, area: query.area, period: cube.period },
       outcome: 'success',
       policyHash: this.store.hash,
-      details: { cube: cube.id, dataVersion: cube.dataVersion, k: cube.k, tested: result.tested, suppressed: result.suppressed, flagged: flagged.length, trends: trends.length },
+      details: {
+        cube: cube.id,
+        dataVersion: cube.dataVersion,
+        k: cube.k,
+        tested: result.tested,
+        suppressed: result.suppressed,
+        flagged: flagged.length,
+        trends: trends.length,
+        signalCategories: signals.categories.map((c) => c.id),
+      },
     });
     return result;
   }

@@ -571,6 +571,30 @@ export interface components {
                 /** @enum {string} */
                 direction: "rising" | "falling";
             }[];
+            /** @description Near-time signal counts per ISO week (Monday, UTC) in the area, protected per category cube; only categories the purpose may read. */
+            signals: {
+                area: string;
+                weeks: string[];
+                categories: {
+                    id: string;
+                    title: string;
+                    /** @enum {string} */
+                    domain: "fysiek" | "sociaal" | "veiligheid";
+                    k: number;
+                    released: boolean;
+                    total: components["schemas"]["WeekCell"];
+                    weeks: components["schemas"]["WeekCell"][];
+                }[];
+            };
+        };
+        WeekCell: {
+            /** Format: date */
+            weekStart: string;
+            /** @description Null when suppressed. */
+            value: number | null;
+            /** @enum {string} */
+            status: "published" | "primary" | "secondary";
+            rule: string | null;
         };
         StreetProfile: {
             purpose: string;

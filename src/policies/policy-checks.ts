@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto';
-import type { Agreement, ClientDefinition, DatasetDefinition, RoleDefinition } from './policy-set.js';
+import type { Agreement, ClientDefinition, DatasetDefinition, RoleDefinition, SignalCategory } from './policy-set.js';
 import type { Kind, Located } from './policy-validation.js';
 
 /**
@@ -101,4 +101,11 @@ export function checkPublicJwk(key: Readonly<Record<string, unknown>>, field: st
   } catch (error) {
     return [`${field}: not a valid public JWK (${(error as Error).message})`];
   }
+}
+
+/** The purposes a signal category may be read for must exist. */
+export function checkSignalCategory(entry: Located<SignalCategory>, ids: KnownIds): string[] {
+  return (entry.value.readableFor ?? []).flatMap((id, i) =>
+    known(ids, 'purpose', id) ? [] : [`${at(entry, `readableFor[${i}]`)}: unknown purpose "${id}"`],
+  );
 }

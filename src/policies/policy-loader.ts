@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { checkAgreement, checkClient, checkDataset, checkRole, checkUniqueIds } from './policy-checks.js';
+import { checkAgreement, checkClient, checkDataset, checkRole, checkSignalCategory, checkUniqueIds } from './policy-checks.js';
 import { PolicyError } from './policy-error.js';
 import { readPolicyFiles } from './policy-files.js';
 import type {
@@ -52,6 +52,7 @@ export function loadPolicies(dir: string): PolicySet {
     ...datasets.flatMap((d) => checkDataset(d, entries.ids)),
     ...agreements.flatMap((a) => checkAgreement(a, entries.ids, datasetById)),
     ...clients.flatMap((c) => checkClient(c, roleById, entries.ids)),
+    ...signalCategories.flatMap((c) => checkSignalCategory(c, entries.ids)),
   ];
   if (problems.length > 0) throw new PolicyError(problems, path.relative(process.cwd(), dir) || dir);
 

@@ -91,5 +91,5 @@ export const signalCategorySchema = {
   type: 'object',
   required: ['id', 'title', 'domain'],
   additionalProperties: false,
-  properties: { id, title, domain: { type: 'string', enum: [...SIGNAL_DOMAINS] } },
+  properties: { id, title, domain: { type: 'string', enum: [...SIGNAL_DOMAINS] }, readableFor: idList },
 } as const;

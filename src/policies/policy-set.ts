@@ -88,6 +88,8 @@ export interface SignalCategory {
   readonly id: string;
   readonly title: string;
   readonly domain: SignalDomain;
+  /** Purposes for which weekly counts of this category may be read, protected (default: none). */
+  readonly readableFor?: readonly string[];
 }
 
 export interface PolicySet {

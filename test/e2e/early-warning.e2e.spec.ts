@@ -9,6 +9,7 @@ import { CubeService } from '../../src/indicators/cube.service.js';
 import { IndicatorCatalogue } from '../../src/indicators/indicator-catalogue.js';
 import { IngestionService } from '../../src/ingestion/ingestion.service.js';
 import { PolicyStore } from '../../src/policies/policy-store.js';
+import { SignalsService } from '../../src/signals/signals.service.js';
 import { expectContract } from '../support/contract.js';
 import { FakeIdentityProvider } from '../support/tokens.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -176,6 +177,48 @@ describe('early warning', () => {
       expect(geo.status).toBe(200);
       expect(geo.headers['content-type']).toMatch(/application\/geo\+json/);
       expect(JSON.parse(geo.text).features[0].id).toBe(planted);
+    });
+
+    it('shows near-time signals per week, protected as one cube, only for the categories the purpose may read', async () => {
+      const police = t.app.get(PolicyStore).policies.clients.find((c) => c.id === 'politie-signalen')!;
+      const principal = { kind: 'client' as const, id: police.id, organisation: police.organisation, roles: police.roles, purposes: [], tokenId: 'test-signals' };
+      const addresses = await t.database.query<{ postcode: string; huisnummer: number; buurt_code: string }>(
+        "SELECT postcode, huisnummer, buurt_code FROM geo_address WHERE wijk_code = 'WK003451' AND toevoeging = '' ORDER BY postcode, huisnummer",
+      );
+      const inBuurt = addresses.find((a) => a.buurt_code === 'BU00345104')!;
+      const elsewhere = addresses.find((a) => a.buurt_code !== 'BU00345104')!;
+      const observedAt = new Date(Date.now() - 60_000).toISOString();
+      const report = (category: string, at: { postcode: string; huisnummer: number }, times: number) =>
+        Promise.all(Array.from({ length: times }, () => t.app.get(SignalsService).report(principal, { category, observedAt, location: { postcode: at.postcode, huisnummer: at.huisnummer } })));
+      await report('vernieling', inBuurt, 12);
+      await report('vernieling', elsewhere, 3);
+      await report('huiselijke-onrust', inBuurt, 12);
+
+      const warn = async (area: string) => {
+        const response = await request(t.server)
+          .get('/v1/early-warning')
+          .query({ purpose: 'wijkaanpak', indicator: 'uitkeringen-per-100-volwassenen', area })
+          .set('Authorization', `Bearer ${await token()}`);
+        expect(response.status).toBe(200);
+        expectContract(response, 'get', '/v1/early-warning');
+        return response.body.signals as { area: string; weeks: string[]; categories: { id: string; total: { value: number | null; status: string }; weeks: { value: number | null }[] }[] };
+      };
+      const gemeente = await warn('GM0034');
+      // Never a category the purpose may not read, whatever was reported.
+      expect(gemeente.categories.map((c) => c.id)).not.toContain('huiselijke-onrust');
+      expect(gemeente.categories.map((c) => c.id)).toContain('vernieling');
+      expect(gemeente.weeks).toHaveLength(8);
+      expect(gemeente.categories.find((c) => c.id === 'vernieling')!.total).toMatchObject({ value: 15, status: 'published' });
+
+      // The buurt with 3 is hidden, and so is the one with 12: published next to the wijk's 15 it would give the 3 away.
+      const small = (await warn(elsewhere.buurt_code)).categories.find((c) => c.id === 'vernieling')!;
+      const large = (await warn('BU00345104')).categories.find((c) => c.id === 'vernieling')!;
+      const wijk = (await warn('WK003451')).categories.find((c) => c.id === 'vernieling')!;
+      expect(small.total).toMatchObject({ value: null, status: 'primary' });
+      expect(large.total.value === null || wijk.total.value === null).toBe(true);
+      for (const series of [small, large, wijk]) {
+        for (const cell of [series.total, ...series.weeks]) expect(cell.value === null || cell.value === 0 || cell.value >= 10).toBe(true);
+      }
     });
 
     it('binds the purpose, audits every answer and explains every bad request at once', async () => {

@@ -5,7 +5,7 @@
  *   - fdr.ts: Benjamini–Hochberg q values
  *   - beta.ts, shrinkage.ts: incomplete beta function; empirical-Bayes beta-binomial shrinkage
  *   - deviation.ts: units that deviate from their buurt or wijk, with FDR control
- *   - normal.ts, trend.ts: normal tail; Cochran–Armitage / Poisson trend tests; weekly counts
+ *   - normal.ts, trend.ts: normal tail; Cochran–Armitage / Poisson trend tests
  */
 export {
   binomialLowerTail,
@@ -53,4 +53,4 @@ export {
   type BetaPrior,
   type ShrunkRate,
 } from './shrinkage.js';
-export { trendTest, weeklyCounts, type TrendDirection, type TrendPoint, type TrendResult, type WeeklyCount } from './trend.js';
+export { trendTest, type TrendDirection, type TrendPoint, type TrendResult } from './trend.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { binomialDraw, poissonDraw } from '../../../test/fixtures/statistics/draws.js';
 import { prng as mulberry32 } from '../../../test/fixtures/disclosure/random-cube.js';
-import { trendTest, weeklyCounts, type TrendPoint } from './trend.js';
+import { trendTest, type TrendPoint } from './trend.js';
 
 const rates = (pairs: readonly (readonly [number, number])[]): TrendPoint[] => pairs.map(([n, d], i) => ({ period: `2025-Q${i + 1}`, n, d }));
 const counts = (values: readonly number[]): TrendPoint[] => values.map((n, i) => ({ period: `2025-${i + 1}`, n, d: null }));
@@ -105,36 +105,5 @@ describe('trendTest on counts (Poisson score test)', () => {
       if (trendTest(counts(Array.from({ length: 8 }, () => poissonDraw(random, 6)))).pValue <= 0.05) falseAlarms++;
     }
     expect(falseAlarms / runs).toBeLessThan(0.07);
-  });
-});
-
-describe('weeklyCounts', () => {
-  it('counts per ISO week starting Monday UTC, zero-filled', () => {
-    // 2025-01-01 is a Wednesday; its ISO week starts Monday 2024-12-30.
-    const events = [
-      { at: new Date('2024-12-30T00:00:00Z') },
-      { at: new Date('2025-01-05T23:59:59.999Z') },
-      { at: new Date('2025-01-13T08:00:00Z') },
-      { at: new Date('2025-01-19T12:00:00Z') },
-      { at: new Date('2024-12-29T23:59:59Z') }, // the Sunday before: outside
-      { at: new Date('2025-01-20T00:00:00Z') }, // after the last week: outside
-    ];
-    expect(weeklyCounts(events, new Date('2025-01-01T15:00:00Z'), 3)).toEqual([
-      { weekStart: '2024-12-30', count: 2 },
-      { weekStart: '2025-01-06', count: 0 },
-      { weekStart: '2025-01-13', count: 2 },
-    ]);
-  });
-
-  it('starts on the same Monday from any day of that week, and across a DST change', () => {
-    for (const day of ['2025-03-24T00:00:00Z', '2025-03-26T12:00:00Z', '2025-03-30T23:59:59Z']) {
-      expect(weeklyCounts([], new Date(day), 2).map(({ weekStart }) => weekStart)).toEqual(['2025-03-24', '2025-03-31']);
-    }
-  });
-
-  it('returns nothing for zero weeks and refuses invalid arguments', () => {
-    expect(weeklyCounts([{ at: new Date('2025-01-01T00:00:00Z') }], new Date('2025-01-01T00:00:00Z'), 0)).toEqual([]);
-    expect(() => weeklyCounts([], new Date('not a date'), 2)).toThrow(RangeError);
-    expect(() => weeklyCounts([], new Date('2025-01-01T00:00:00Z'), 1.5)).toThrow(RangeError);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Trend over consecutive periods, and zero-filled weekly counts for near-time signals.
+ * Trend over consecutive periods: Cochran–Armitage for rates, a Poisson score test for counts.
  *
  * Rates (n of d per period): the Cochran–Armitage test for trend (Cochran 1954; Armitage 1955),
  * with scores 0..T−1 in the order given. With N = Σdₜ, p̄ = Σnₜ/N and s̄ = Σdₜsₜ/N,
@@ -33,15 +33,7 @@ export interface TrendResult {
   direction: TrendDirection;
 }
 
-export interface WeeklyCount {
-  /** ISO date (UTC) of the Monday that starts the week. */
-  weekStart: string;
-  count: number;
-}
-
 const MIN_PERIODS = 3;
-const DAY_MS = 24 * 60 * 60 * 1000;
-const WEEK_MS = 7 * DAY_MS;
 
 /** Trend test over a series of periods, in the order given. */
 export function trendTest(series: readonly TrendPoint[]): TrendResult {
@@ -68,30 +60,6 @@ export function trendTest(series: readonly TrendPoint[]): TrendResult {
     pValue: Math.min(1, 2 * normalUpperTail(Math.abs(z))),
     direction: z > 0 ? 'rising' : z < 0 ? 'falling' : 'none',
   };
-}
-
-/**
- * Counts of events per ISO week (Monday 00:00 UTC to the next Monday), for `weeks` weeks starting
- * with the week that contains `from`; weeks without events are listed with count 0, events outside
- * the window are ignored.
- */
-export function weeklyCounts(events: readonly { at: Date }[], from: Date, weeks: number): WeeklyCount[] {
-  if (Number.isNaN(from.getTime())) throw new RangeError('weeklyCounts needs a valid start date');
-  if (!Number.isInteger(weeks) || weeks < 0) throw new RangeError(`weeks must be a non-negative integer, got ${weeks}`);
-  const start = mondayOnOrBefore(from);
-  const counts = new Array<number>(weeks).fill(0);
-  for (const { at } of events) {
-    const week = Math.floor((at.getTime() - start) / WEEK_MS);
-    if (week >= 0 && week < weeks) counts[week]!++;
-  }
-  return counts.map((count, week) => ({ weekStart: new Date(start + week * WEEK_MS).toISOString().slice(0, 10), count }));
-}
-
-/** Milliseconds of 00:00 UTC on the Monday on or before `date`. */
-function mondayOnOrBefore(date: Date): number {
-  const midnight = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
-  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
-  return midnight - daysSinceMonday * DAY_MS;
 }
 
 /** OLS slope of y on x; 0 with fewer than two distinct x. */
