@@ -161,14 +161,14 @@ export class EarlyWarningService {
     const index = indexCube(cube);
     if (query.area !== null && !index.byUnit.has(query.area)) throw new NotFoundProblem(`There is no unit ${query.area} in this cube.`);
     const names: Map<string, string | null> = await this.geography.latestNames(query.level);
-    const units = cube.cells.filter((c) => c.level === query.level && (query.area === null || index.within(c.unit, query.area)));
+    const units = totalsOf(cube).filter((c) => c.level === query.level && (query.area === null || index.within(c.unit, query.area)));
     const usable = cube.released ? units.filter((c) => publishedValue(c, spec)) : [];
     const warnings = compare(spec, usable, index, names);
     const flagged = warnings
       .filter((w) => isFlagged(w, query.alpha))
       .sort((a, b) => strongest(a).qValue - strongest(b).qValue || Math.abs(Math.log(strongest(b).ratio)) - Math.abs(Math.log(strongest(a).ratio)));
     const trends = await this.trends(spec, cube, query, units, names);
-    const gemeente = cube.cells.find((c) => c.level === 'gemeente')!.unit;
+    const gemeente = totalsOf(cube).find((c) => c.level === 'gemeente')!.unit;
     const signals = await this.signalWeeks.weekly(query.purpose, query.area ?? gemeente);
     const result: EarlyWarning = {
       purpose: query.purpose,
@@ -248,7 +248,7 @@ export class EarlyWarningService {
         continue;
       }
       // The family for the false-discovery rate: the published units of the same wijk.
-      const siblings = cube.cells.filter((c) => c.level === level && publishedValue(c, spec) && geo.wijk_code !== null && index.within(c.unit, geo.wijk_code));
+      const siblings = totalsOf(cube).filter((c) => c.level === level && publishedValue(c, spec) && geo.wijk_code !== null && index.within(c.unit, geo.wijk_code));
       const warning = compare(spec, siblings, index, new Map([[unit, geo.name]])).find((w) => w.unit === unit) ?? null;
       indicators.push({ ...base, period: cube.period, status: 'published', warning, buurtRate: rateOf(geo.buurt_code), wijkRate: rateOf(geo.wijk_code) });
     }
@@ -292,7 +292,7 @@ export class EarlyWarningService {
     for (const period of upto) {
       const cube = period === current.period ? current : await this.cubes.cube(spec, period);
       if (!cube.released) return [];
-      cubes.push(new Map(cube.cells.map((c) => [c.unit, c])));
+      cubes.push(new Map(totalsOf(cube).map((c) => [c.unit, c])));
     }
     const candidates: Omit<TrendWarning, 'qValue'>[] = [];
     for (const unit of units) {
@@ -319,6 +319,11 @@ export class EarlyWarningService {
 
 }
 
+/** Early warning reads each unit's total; breakdown categories are not compared. */
+function totalsOf(cube: StoredCube): ProtectedCell[] {
+  return cube.cells.filter((c) => c.category === null);
+}
+
 interface CubeIndex {
   byUnit: Map<string, ProtectedCell>;
   ancestor: (unit: string, level: 'buurt' | 'wijk') => ProtectedCell | undefined;
@@ -326,7 +331,7 @@ interface CubeIndex {
 }
 
 function indexCube(cube: StoredCube): CubeIndex {
-  const byUnit = new Map(cube.cells.map((c) => [c.unit, c]));
+  const byUnit = new Map(totalsOf(cube).map((c) => [c.unit, c]));
   const ancestor = (unit: string, level: 'buurt' | 'wijk'): ProtectedCell | undefined => {
     for (let c = byUnit.get(byUnit.get(unit)?.parent ?? ''); c; c = byUnit.get(c.parent ?? '')) if (c.level === level) return c;
     return undefined;

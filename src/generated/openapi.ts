@@ -655,6 +655,8 @@ export interface components {
         };
         ExtractCell: {
             unit: string;
+            /** @description The breakdown category (e.g. an age band); null for the unit's total. */
+            category: string | null;
             name: string | null;
             /** @description Null when suppressed. */
             value: number | null;
@@ -1805,6 +1807,16 @@ export interface operations {
                             datasets: string[];
                             /** @description Reference periods with data */
                             periods: string[];
+                            breakdown: {
+                                id: string;
+                                title: string;
+                                /** @enum {string} */
+                                finestLevel: "buurt" | "wijk" | "gemeente";
+                                categories: {
+                                    id: string;
+                                    title: string;
+                                }[];
+                            } | null;
                         }[];
                     };
                 };

@@ -1,4 +1,4 @@
-import type { Condition, IndicatorSpec } from './indicator-spec.js';
+import type { Breakdown, Condition, IndicatorSpec } from './indicator-spec.js';
 
 export interface AggregationQuery {
   readonly sql: string;
@@ -18,6 +18,8 @@ export interface AggregateRow {
   readonly d: number;
   readonly contributors?: number;
   readonly top?: number[] | null;
+  /** The breakdown category of the row; absent or null for the unit's total. */
+  readonly category?: string | null;
 }
 
 /** The stored batches each dataset contributes to one period of a cube. */
@@ -69,7 +71,8 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
     const counted = `CASE WHEN num.k IS NOT NULL${where('pop', numerator.populationWhere)} THEN 1 ELSE 0 END`;
     base =
       population.count === 'persons'
-        ? `SELECT pop.pc6_unit AS pc6, 1 AS d, ${counted} AS n FROM (${pop}) pop LEFT JOIN (${num}) num ON num.k = pop.${key}`
+        ? `SELECT pop.pc6_unit AS pc6, 1 AS d, ${counted} AS n${spec.breakdown ? `, ${categoryOf(spec.breakdown, bind)} AS category` : ''}
+           FROM (${pop}) pop LEFT JOIN (${num}) num ON num.k = pop.${key}`
         : `SELECT min(pop.pc6_unit) AS pc6, 1 AS d, max(${counted}) AS n FROM (${pop}) pop
            LEFT JOIN (${num}) num ON num.k = pop.${key} GROUP BY pop.address_ref`;
   }
@@ -91,7 +94,41 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
     SELECT CASE grp WHEN 0 THEN 'pc6' WHEN 1 THEN 'street' WHEN 3 THEN 'buurt' WHEN 7 THEN 'wijk' ELSE 'gemeente' END AS level,
            CASE grp WHEN 0 THEN code WHEN 1 THEN street_code WHEN 3 THEN buurt_code WHEN 7 THEN wijk_code ELSE gemeente_code END AS code,
            CASE grp WHEN 0 THEN street_code WHEN 1 THEN buurt_code WHEN 3 THEN wijk_code WHEN 7 THEN gemeente_code ELSE NULL END AS parent,
-           n, d${measure ? ', contributors, top' : ''}
-    FROM rolled WHERE grp < 31`;
+           n, d${measure ? ', contributors, top' : ''}${spec.breakdown ? ', NULL::text AS category' : ''}
+    FROM rolled WHERE grp < 31${spec.breakdown ? categoryRows(spec.breakdown, y, bind) : ''}`;
   return { sql, params };
+}
+
+/** The category of a population member, by the breakdown's ranges (they partition the population). */
+function categoryOf(breakdown: Breakdown, bind: (value: unknown) => string): string {
+  const value = `(pop.attributes->>${bind(breakdown.field)})::numeric`;
+  const arms = breakdown.categories.map((c) => {
+    const tests = [c.min !== undefined && `${value} >= ${bind(c.min)}`, c.max !== undefined && `${value} <= ${bind(c.max)}`].filter(Boolean);
+    return `WHEN ${tests.length > 0 ? tests.join(' AND ') : 'true'} THEN ${bind(c.id)}`;
+  });
+  return `CASE ${arms.join(' ')} END`;
+}
+
+/**
+ * Every category of every unit from the gemeente down to the breakdown's finest level, zeros included
+ * (each pc6 unit crossed with each category before the join), rolled up like the totals.
+ */
+function categoryRows(breakdown: Breakdown, year: string, bind: (value: unknown) => string): string {
+  const finest = { buurt: 0, wijk: 1, gemeente: 3 }[breakdown.finestLevel];
+  return `
+    UNION ALL
+    SELECT CASE grp WHEN 0 THEN 'buurt' WHEN 1 THEN 'wijk' ELSE 'gemeente' END,
+           CASE grp WHEN 0 THEN buurt_code WHEN 1 THEN wijk_code ELSE gemeente_code END,
+           CASE grp WHEN 0 THEN wijk_code WHEN 1 THEN gemeente_code ELSE NULL END,
+           n, d, category
+    FROM (
+      SELECT g.gemeente_code, g.wijk_code, g.buurt_code, cat.id AS category,
+             GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code) AS grp,
+             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::int AS n
+      FROM geo_unit g CROSS JOIN unnest(${bind(breakdown.categories.map((c) => c.id))}::text[]) AS cat(id)
+      LEFT JOIN base ON base.pc6 = g.code AND base.category = cat.id
+      WHERE g.year = ${year} AND g.level = 'pc6'
+      GROUP BY cat.id, ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code)
+    ) banded
+    WHERE grp < 7 AND grp >= ${finest}`;
 }

@@ -4,6 +4,8 @@ import type { AggregateRow, AggregationQuery } from './aggregation-sql.js';
 
 export interface ProtectedCell {
   readonly unit: string;
+  /** The breakdown category (e.g. an age band); null for the unit's total. */
+  readonly category: string | null;
   readonly level: AggregateRow['level'];
   readonly parent: string | null;
   /** Null when suppressed: the value of a suppressed cell is never stored. */
@@ -110,7 +112,8 @@ function toCube(r: Record<string, unknown>): StoredCube {
     released: r.released as boolean,
     reason: (r.reason as string | null) ?? null,
     summary: r.summary as Record<string, number | boolean>,
-    cells: r.cells as ProtectedCell[],
+    // Cubes stored before breakdowns existed have no category: every cell is a total.
+    cells: (r.cells as ProtectedCell[]).map((c) => ({ ...c, category: c.category ?? null })),
   };
 }
 

@@ -5,6 +5,7 @@ import { ConflictProblem, NotFoundProblem } from '../common/problem/problem.js';
 import { protectCube } from '../disclosure/protect.js';
 import { PolicyStore } from '../policies/policy-store.js';
 import { type AggregateRow, type BatchSelection, aggregationSql } from './aggregation-sql.js';
+import { cellId, cubeModel } from './cube-model.js';
 import { CubeRepository, type ProtectedCell, type StoredCube } from './cube.repository.js';
 import type { IndicatorSpec } from './indicator-spec.js';
 
@@ -87,30 +88,21 @@ export class CubeService {
   private async build(spec: IndicatorSpec, year: number, k: number, dataVersion: string, period: string, batches: BatchSelection): Promise<StoredCube> {
     const rows = await this.repository.aggregate(aggregationSql(spec, year, batches));
     const rate = spec.population !== undefined;
-    const magnitude = spec.measure !== undefined;
-    const children = new Map<string, string[]>();
-    for (const row of rows) {
-      if (row.parent === null) continue;
-      children.set(row.parent, [...(children.get(row.parent) ?? []), row.code]);
-    }
+    const model = cubeModel(spec, rows);
     const result = await protectCube(
-      rows.map((r) => ({
-        id: r.code,
-        value: r.n,
-        ...(rate && { denominator: r.d }),
-        ...(magnitude && { contributions: r.top ?? [], contributors: r.contributors ?? 0 }),
-      })),
-      [...children].map(([total, parts]) => ({ total, parts })),
+      model.cells,
+      model.constraints,
       { k },
       // Fail closed rather than hold the gateway: a cube not audited in time is withheld.
       { timeBudgetMs: PROTECTION_BUDGET_MS },
     );
     const statuses = new Map(result.cells.map((c) => [c.id, c]));
     const cells: ProtectedCell[] = rows.map((r) => {
-      const protectedCell = statuses.get(r.code)!;
+      const protectedCell = statuses.get(cellId(r))!;
       const published = result.released && protectedCell.status === 'published';
       return {
         unit: r.code,
+        category: r.category ?? null,
         level: r.level,
         parent: r.parent,
         value: published ? r.n : null,

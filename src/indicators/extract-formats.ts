@@ -17,7 +17,7 @@ export function negotiate<T extends string>(accept: string | undefined, supporte
   return undefined;
 }
 
-const CSV_COLUMNS = ['indicator', 'unit', 'name', 'level', 'value', 'denominator', 'rate', 'status', 'rule', 'k', 'cube_version'];
+const CSV_COLUMNS = ['indicator', 'unit', 'category', 'name', 'level', 'value', 'denominator', 'rate', 'status', 'rule', 'k', 'cube_version'];
 
 /** One row per indicator and unit; suppressed cells have empty values and say why. */
 export function extractCsv(extract: Extract): string {
@@ -25,7 +25,7 @@ export function extractCsv(extract: Extract): string {
   for (const indicator of extract.indicators) {
     for (const cell of indicator.cells) {
       lines.push(
-        [indicator.id, cell.unit, cell.name, extract.level, cell.value, cell.denominator, cell.rate, cell.status, cell.rule, indicator.k, indicator.cube.dataVersion]
+        [indicator.id, cell.unit, cell.category, cell.name, extract.level, cell.value, cell.denominator, cell.rate, cell.status, cell.rule, indicator.k, indicator.cube.dataVersion]
           .map(csvCell)
           .join(','),
       );
@@ -43,7 +43,9 @@ export function extractGeoJson(extract: Extract, geometry: ReadonlyMap<string, u
   for (const indicator of extract.indicators) {
     for (const cell of indicator.cells) {
       const properties = units.get(cell.unit) ?? { unit: cell.unit, name: cell.name, level: extract.level };
-      properties[indicator.id] = { value: cell.value, denominator: cell.denominator, rate: cell.rate, status: cell.status, rule: cell.rule };
+      const shown = { value: cell.value, denominator: cell.denominator, rate: cell.rate, status: cell.status, rule: cell.rule };
+      // A breakdown's categories sit next to the total, under `${indicator}|${category}`.
+      properties[cell.category === null ? indicator.id : `${indicator.id}|${cell.category}`] = shown;
       units.set(cell.unit, properties);
     }
   }

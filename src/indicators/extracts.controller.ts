@@ -13,6 +13,7 @@ interface IndicatorListing {
   unit: string;
   datasets: readonly string[];
   periods: string[];
+  breakdown: { id: string; title: string; finestLevel: string; categories: { id: string; title: string }[] } | null;
 }
 
 @Controller('v1')
@@ -51,7 +52,10 @@ export class ExtractsController {
   async list(): Promise<{ indicators: IndicatorListing[] }> {
     const indicators: IndicatorListing[] = [];
     for (const i of this.catalogue.all()) {
-      indicators.push({ id: i.id, title: i.title, description: i.description, unit: i.unit, datasets: i.datasets, periods: await this.cubes.periods(i) });
+      const breakdown = i.breakdown
+        ? { id: i.breakdown.id, title: i.breakdown.title, finestLevel: i.breakdown.finestLevel, categories: i.breakdown.categories.map(({ id, title }) => ({ id, title })) }
+        : null;
+      indicators.push({ id: i.id, title: i.title, description: i.description, unit: i.unit, datasets: i.datasets, periods: await this.cubes.periods(i), breakdown });
     }
     return { indicators };
   }

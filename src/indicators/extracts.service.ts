@@ -29,6 +29,8 @@ export interface ExtractRequest {
 
 export interface ExtractCell {
   readonly unit: string;
+  /** The breakdown category (e.g. an age band); null for the unit's total. */
+  readonly category: string | null;
   readonly name: string | null;
   readonly value: number | null;
   readonly denominator: number | null;
@@ -189,7 +191,7 @@ export class ExtractsService {
 }
 
 function slice(cube: StoredCube, level: GeographyLevel, area: string | null, spec: IndicatorSpec, names: Map<string, string>): ExtractCell[] {
-  const parent = new Map(cube.cells.map((c) => [c.unit, c.parent]));
+  const parent = new Map(cube.cells.filter((c) => c.category === null).map((c) => [c.unit, c.parent]));
   const within = (unit: string): boolean => {
     if (area === null) return true;
     for (let p = parent.get(unit) ?? null; p !== null; p = parent.get(p) ?? null) if (p === area) return true;
@@ -200,6 +202,7 @@ function slice(cube: StoredCube, level: GeographyLevel, area: string | null, spe
     .filter((c) => c.level === level && within(c.unit))
     .map((c) => ({
       unit: c.unit,
+      category: c.category,
       name: names.get(c.unit) ?? null,
       value: c.value,
       denominator: c.denominator,

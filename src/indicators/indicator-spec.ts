@@ -15,6 +15,24 @@ export interface RecordSelection {
   readonly where: Readonly<Record<string, Condition>>;
 }
 
+export interface BreakdownCategory {
+  readonly id: string;
+  readonly title: string;
+  /** Inclusive range of the field; open-ended when absent. */
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface Breakdown {
+  readonly id: string;
+  readonly title: string;
+  /** A whole-number attribute of the population dataset (e.g. geboortejaar). */
+  readonly field: string;
+  /** The finest level that gets the categories (the totals go down to pc6 regardless). */
+  readonly finestLevel: 'buurt' | 'wijk' | 'gemeente';
+  readonly categories: readonly BreakdownCategory[];
+}
+
 export interface IndicatorSpec {
   readonly id: string;
   readonly title: string;
@@ -32,13 +50,15 @@ export interface IndicatorSpec {
    * one contribution per household or person; protected by the p% rule and a minimum of contributors.
    */
   readonly measure?: { readonly field: string; readonly per: 'household' | 'person' };
+  /** Categories of the population (age bands) that add up to each unit's total, down to `finestLevel`. */
+  readonly breakdown?: Breakdown;
   /** Every dataset the indicator reads: purpose binding checks each one. */
   readonly datasets: readonly string[];
 }
 
 const UNITS: readonly IndicatorUnit[] = ['count', 'percentage', 'per100', 'euro'];
 const LINKS: readonly Link[] = ['subject', 'address', 'none'];
-const KEYS = new Set(['id', 'title', 'description', 'unit', 'population', 'numerator', 'measure']);
+const KEYS = new Set(['id', 'title', 'description', 'unit', 'population', 'numerator', 'measure', 'breakdown']);
 
 /** Checks an indicator file against the datasets it names; every problem as `field: reason`. */
 export function compileIndicator(raw: Record<string, unknown>, datasets: (id: string) => DatasetSpec | undefined): { spec?: IndicatorSpec; problems: string[] } {
@@ -71,6 +91,8 @@ export function compileIndicator(raw: Record<string, unknown>, datasets: (id: st
   if ((raw.unit === 'euro') !== (measure !== undefined)) problems.push('measure: an amount in euro needs a measure, and only it');
   if (measure && population) problems.push('measure: a magnitude indicator sums records located at their own address; it has no population');
 
+  const breakdown = compileBreakdown(raw.breakdown, population, popSpec, count, problems);
+
   if (problems.length > 0 || !numerator) return { problems };
   const spec: IndicatorSpec = {
     id: raw.id as string,
@@ -80,6 +102,7 @@ export function compileIndicator(raw: Record<string, unknown>, datasets: (id: st
     ...(population && { population: { ...population, count: count as 'persons' | 'households' } }),
     numerator: { ...numerator, link, populationWhere },
     ...(measure && { measure }),
+    ...(breakdown && { breakdown }),
     datasets: [...new Set([population?.dataset, numerator.dataset].filter((d): d is string => d !== undefined))],
   };
   return { spec, problems };
@@ -137,4 +160,54 @@ function compileMeasure(value: unknown, dataset: DatasetSpec | undefined, proble
   if (per === 'household' && dataset && !dataset.address) problems.push('measure.per: households need addresses');
   if (per === 'person' && dataset && !dataset.subject) problems.push('measure.per: persons need a person identifier');
   return field?.magnitude ? { field: field.name, per: per as 'household' | 'person' } : undefined;
+}
+
+const BREAKDOWN_LEVELS = ['buurt', 'wijk', 'gemeente'] as const;
+
+/**
+ * A breakdown must partition the population: whole-number ranges of one attribute, in order, without
+ * gaps or overlaps, covering exactly the population's own range of that attribute — otherwise the
+ * categories would not add up to the total and the cube's additivity (and its protection) would break.
+ */
+function compileBreakdown(
+  value: unknown,
+  population: RecordSelection | undefined,
+  dataset: DatasetSpec | undefined,
+  count: unknown,
+  problems: string[],
+): Breakdown | undefined {
+  if (value === undefined) return undefined;
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const before = problems.length;
+  if (!population || count !== 'persons') problems.push('breakdown: needs a population counted in persons');
+  if (typeof v.id !== 'string' || !/^[a-z0-9][a-z0-9-]{0,40}$/.test(v.id)) problems.push('breakdown.id: lower-case letters, digits and -');
+  if (typeof v.title !== 'string' || v.title === '') problems.push('breakdown.title: required');
+  const field = dataset?.attributes.find((f) => f.name === v.field);
+  if (!field || field.type !== 'integer') problems.push('breakdown.field: a whole-number attribute of the population dataset');
+  const finestLevel = v.finestLevel ?? 'buurt';
+  if (!(BREAKDOWN_LEVELS as readonly unknown[]).includes(finestLevel)) problems.push(`breakdown.finestLevel: one of ${BREAKDOWN_LEVELS.join(', ')}`);
+  const raw = Array.isArray(v.categories) ? (v.categories as Record<string, unknown>[]) : [];
+  if (raw.length < 2) problems.push('breakdown.categories: at least two');
+  const categories: BreakdownCategory[] = raw.map((c, i) => {
+    if (typeof c?.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9+-]{0,20}$/.test(c.id)) problems.push(`breakdown.categories[${i}].id: letters, digits, + and -`);
+    if (typeof c?.title !== 'string' || c.title === '') problems.push(`breakdown.categories[${i}].title: required`);
+    for (const bound of ['min', 'max'] as const) {
+      if (c?.[bound] !== undefined && !Number.isInteger(c[bound])) problems.push(`breakdown.categories[${i}].${bound}: a whole number`);
+    }
+    return { id: String(c?.id), title: String(c?.title), ...(c?.min !== undefined && { min: c.min as number }), ...(c?.max !== undefined && { max: c.max as number }) };
+  });
+  if (new Set(categories.map((c) => c.id)).size !== categories.length) problems.push('breakdown.categories: ids must be unique');
+  const range = population?.where[String(v.field)];
+  const lower = range && 'min' in range ? range.min : undefined;
+  const upper = range && 'max' in range ? range.max : undefined;
+  if (categories.length >= 2 && problems.length === before) {
+    if (categories[0]!.min !== lower) problems.push(`breakdown.categories[0].min: must be ${lower ?? 'absent'}, where the population starts`);
+    if (categories.at(-1)!.max !== upper) problems.push(`breakdown.categories[${categories.length - 1}].max: must be ${upper ?? 'absent'}, where the population ends`);
+    categories.slice(1).forEach((c, i) => {
+      const previous = categories[i]!;
+      if (previous.max === undefined || c.min !== previous.max + 1) problems.push(`breakdown.categories[${i + 1}].min: must follow the previous category's max without gap or overlap`);
+    });
+  }
+  if (problems.length > before) return undefined;
+  return { id: v.id as string, title: v.title as string, field: field!.name, finestLevel: finestLevel as Breakdown['finestLevel'], categories };
 }
