@@ -32,7 +32,9 @@ export function priorBounds(cell: Cell, decision: CellDecision, rules: ResolvedR
  * Inner bounds from single directions: every basis vector z of the hidden space is a way to change
  * suppressed cells without changing any published one. Moving the true table along z as far as the
  * bounds allow gives feasible tables, so the interval they span lies inside the LP interval. When that
- * inner interval already passes the audit, the two LPs are unnecessary.
+ * inner interval already passes the audit, the two LPs are unnecessary. z lives on the columns of
+ * cube-structure.ts, latent ones included: cell c changes by v_c·z, summed over cellsByColumn, which
+ * lists every cell a column lies in, so the moved table satisfies every constraint by construction.
  */
 export class DirectionProbe {
   private readonly space: HiddenSpace;

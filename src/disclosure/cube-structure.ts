@@ -13,17 +13,20 @@
  * reaches (B, its bands) partition the same remainder of the cell. Each a ∈ A is replaced by the atoms
  * (a, b) for b ∈ B and each b by the (a, b) for a ∈ A — their common refinement. A cell that held a
  * now holds every (a, ·), one that held b every (·, b), so sums and the constraints already checked
- * stay intact, and both decompositions now give the same atoms. Atoms are never cells: derivability
- * (hidden-space.ts) and the audit's feasible moves (audit-bounds.ts) work on these vectors unchanged.
+ * stay intact, and both decompositions now give the same atoms. Atoms the two decompositions share
+ * are left alone (t = a + b = a + c refines only b and c, into the one atom the constraints make them
+ * equal to). Atoms are never cells: derivability (hidden-space.ts) and the audit's feasible moves
+ * (audit-bounds.ts) work on these vectors unchanged.
  *
  * Why this is exact. Derivability over atoms equals derivability over cells when every assignment of
  * the cells that satisfies the constraints is the sum of some assignment of the atoms (the vectors
- * then obey no linear relation beyond the constraints). Induction over the order of resolution: at a
- * refinement, the atoms of A and of B have equal sums (the two decompositions of one cell), and a
- * table with given row sums (A) and column sums (B) exists whenever the two totals agree — a
- * non-negative one when the sums are non-negative (the north-west corner rule). So the refinement
- * realises every table the constraints allow, and every non-negative one with non-negative atoms: the
- * LP audit over cells and constraints (lp-audit.ts) loses nothing by not seeing the atoms either.
+ * then obey no linear relation beyond the constraints). Induction over the order of resolution, with
+ * every resolved cell the sum of its atoms: at a refinement, the atoms of A and of B have equal sums
+ * (two decompositions of one cell, less what they share), and a table with given row sums (A) and
+ * column sums (B) exists whenever the two totals agree — a non-negative one when the sums are
+ * non-negative (the north-west corner rule). So the refinement realises every table the constraints
+ * allow, and every non-negative one with non-negative atoms: the LP audit over cells and constraints
+ * (lp-audit.ts) loses nothing by not seeing the atoms either.
  *
  * Rejected, as cubes that do not decompose into atoms: cyclic constraints; a decomposition whose
  * atoms are a strict subset of another's (the rest would be forced to zero); parts that overlap, also
@@ -35,13 +38,13 @@
  * Size. A refinement replaces |A| + |B| atoms by |A|·|B|: age bands down to buurt multiply the pc6
  * units by the number of bands (4,600 pc6 × 3 bands ≈ 14,000 columns for a gemeente like Almere), a
  * breakdown present only at gemeente level does the same over the whole gemeente, and two breakdowns
- * that meet only above pc6 multiply each other. The atoms are at most the cross-classification of
- * the finest category of every hierarchy; MAX_LATENT_COLUMNS refuses a cube beyond that scale before
- * its space is allocated.
+ * that meet only above pc6 multiply each other. Every atom lies in one leaf of each hierarchy it was
+ * refined from, so the atoms are at most the cross-classification of the hierarchies' finest levels
+ * (pc6 × band × …). MAX_LATENT_COLUMNS refuses a cube beyond that scale before its atoms are created.
  */
 import type { Cell, Constraint } from './cube.js';
 
-/** The most latent columns a cube may refine into (about 15× a 3-band partial crossing of Almere). */
+/** The most latent columns a cube may refine into (about 14× a 3-band partial crossing of Almere). */
 export const MAX_LATENT_COLUMNS = 200_000;
 
 export interface CubeStructure {
@@ -164,8 +167,8 @@ class Atoms {
     while (stack.length > 0) {
       const a = stack.pop()!;
       const parts = this.parts[a];
-      if (parts) stack.push(...parts);
-      else out.push(a);
+      if (!parts) out.push(a);
+      else for (const part of parts) stack.push(part);
     }
     return out.sort((x, y) => x - y);
   }

@@ -227,4 +227,39 @@ describe('protected extracts', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/period']);
   });
+
+  it('breaks a buurt down by age band, the bands adding up to its total, protected with it as one cube', async () => {
+    const catalogue = await request(t.server).get('/v1/indicators').set('Authorization', `Bearer ${await idp.token(ANALYST)}`);
+    const listed = catalogue.body.indicators.find((i: { id: string }) => i.id === 'uitkeringen-per-100-volwassenen');
+    expect(listed.breakdown).toMatchObject({ id: 'leeftijd', finestLevel: 'buurt' });
+    const bands = listed.breakdown.categories.map((c: { id: string }) => c.id);
+    expect(bands).toHaveLength(3);
+
+    const response = await extract({ purpose: 'wijkaanpak', indicators: ['uitkeringen-per-100-volwassenen'], level: 'buurt', area: 'WK003451' });
+    expect(response.status).toBe(201);
+    expectContract(response, 'post', '/v1/extracts');
+    const cells = response.body.indicators[0].cells as { unit: string; category: string | null; value: number | null; denominator: number | null; status: string }[];
+    const buurten = [...new Set(cells.map((c) => c.unit))];
+    expect(buurten.length).toBeGreaterThan(3);
+    let checked = 0;
+    for (const buurt of buurten) {
+      const total = cells.find((c) => c.unit === buurt && c.category === null)!;
+      const parts = cells.filter((c) => c.unit === buurt && c.category !== null);
+      expect(parts.map((c) => c.category).sort()).toEqual([...bands].sort());
+      if (total.value === null || parts.some((c) => c.value === null)) continue;
+      expect(parts.reduce((sum, c) => sum + c.value!, 0)).toBe(total.value);
+      expect(parts.reduce((sum, c) => sum + c.denominator!, 0)).toBe(total.denominator);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+    // A band under k is hidden, and never alone: with its buurt's total published, a second band goes too.
+    for (const buurt of buurten) {
+      const total = cells.find((c) => c.unit === buurt && c.category === null)!;
+      const hidden = cells.filter((c) => c.unit === buurt && c.category !== null && c.value === null);
+      if (total.value !== null) expect(hidden.length).not.toBe(1);
+    }
+    // Streets carry no bands (finest level buurt).
+    const streets = await extract({ purpose: 'wijkaanpak', indicators: ['uitkeringen-per-100-volwassenen'], level: 'street', area: 'BU00345104' });
+    expect(streets.body.indicators[0].cells.every((c: { category: string | null }) => c.category === null)).toBe(true);
+  });
 });
