@@ -136,14 +136,20 @@ export async function protectCube(
   return reason === undefined ? { released, cells: output, summary, timings } : { released, reason, cells: output, summary, timings };
 
   /**
-   * The smallest published cell sharing a constraint with the failing one, non-zero cells first
-   * (a suppressed zero adds little room). When every neighbour is suppressed already, look one
-   * constraint further out, through the suppressed cells, and so on. `null`: a constraint on the way
+   * The smallest published non-zero cell sharing a constraint with the failing one. When there is
+   * none, look one constraint further out, through the suppressed cells, and so on; a zero only when
+   * nothing else is left. `null`: a constraint on the way
    * was repaired this round already, so wait for the next audit.
    */
   function publishedNeighbour(id: string, repaired: Set<number>): string | undefined | null {
     const seen = new Set<number>([structure.index.get(id)!]);
     let frontier = [...seen];
+    let zero: { cell: Cell; constraint: number } | undefined;
+    const choose = (cell: Cell, constraint: number): string => {
+      for (const n of structure.constraintsByCell[structure.index.get(cell.id)!]!) repaired.add(n);
+      repaired.add(constraint);
+      return cell.id;
+    };
     while (frontier.length > 0) {
       let best: Cell | undefined;
       let bestConstraint = -1;
@@ -154,32 +160,37 @@ export async function protectCube(
           const c = structure.constraints[n]!;
           for (const j of [c.total, ...c.parts]) {
             const cell = byId.get(structure.ids[j]!)!;
-            if (decisions.get(cell.id)?.status === 'published' && !forced.has(cell.id)) {
-              if (!best || preferred(cell, best)) {
-                best = cell;
-                bestConstraint = n;
+            if (decisions.get(cell.id)?.status !== 'published' || forced.has(cell.id)) {
+              if (!seen.has(j)) {
+                seen.add(j);
+                next.push(j);
               }
-            } else if (!seen.has(j)) {
-              seen.add(j);
-              next.push(j);
+            } else if (cell.value === 0) {
+              // A hidden zero can only grow: it gives no room to a cell pinned from above. Keep it as
+              // the last resort and look further out for a cell that can move both ways.
+              zero ??= { cell, constraint: n };
+            } else if (!best || preferred(cell, best, resolved.minIntervalWidth)) {
+              best = cell;
+              bestConstraint = n;
             }
           }
         }
       }
-      if (best) {
-        for (const n of structure.constraintsByCell[structure.index.get(best.id)!]!) repaired.add(n);
-        repaired.add(bestConstraint);
-        return best.id;
-      }
+      if (best) return choose(best, bestConstraint);
       frontier = next;
     }
-    return undefined;
+    return zero && choose(zero.cell, zero.constraint);
   }
 }
 
-function preferred(a: Cell, b: Cell): boolean {
-  const zeroA = a.value === 0;
-  const zeroB = b.value === 0;
-  if (zeroA !== zeroB) return zeroB;
+/**
+ * Which published non-zero neighbour to hide: one that can move by the interval width the audit asks
+ * for first (a hidden 1 gives one unit of room, often not enough, and the cell fails again next
+ * round), the smallest within each class.
+ */
+function preferred(a: Cell, b: Cell, width: number): boolean {
+  const roomA = a.value >= width ? 0 : 1;
+  const roomB = b.value >= width ? 0 : 1;
+  if (roomA !== roomB) return roomA < roomB;
   return a.value < b.value || (a.value === b.value && a.id < b.id);
 }

@@ -110,25 +110,27 @@ function categoryOf(breakdown: Breakdown, bind: (value: unknown) => string): str
 }
 
 /**
- * Every category of every unit from the gemeente down to the breakdown's finest level, zeros included
- * (each pc6 unit crossed with each category before the join), rolled up like the totals.
+ * Every category of every unit from the gemeente down to the breakdown's finest level, zeros included:
+ * one pass over the pc6 units with a count per category (FILTER), rolled up like the totals, then one
+ * row per category (the arrays unnest in step).
  */
 function categoryRows(breakdown: Breakdown, year: string, bind: (value: unknown) => string): string {
   const finest = { buurt: 0, wijk: 1, gemeente: 3 }[breakdown.finestLevel];
+  const ids = breakdown.categories.map((c) => bind(c.id));
+  const per = (column: 'n' | 'd'): string =>
+    `ARRAY[${ids.map((id) => `coalesce(sum(base.${column}) FILTER (WHERE base.category = ${id}), 0)`).join(', ')}]::int[]`;
   return `
     UNION ALL
     SELECT CASE grp WHEN 0 THEN 'buurt' WHEN 1 THEN 'wijk' ELSE 'gemeente' END,
            CASE grp WHEN 0 THEN buurt_code WHEN 1 THEN wijk_code ELSE gemeente_code END,
            CASE grp WHEN 0 THEN wijk_code WHEN 1 THEN gemeente_code ELSE NULL END,
-           n, d, category
+           unnest(ns), unnest(ds), unnest(ARRAY[${ids.join(', ')}]::text[])
     FROM (
-      SELECT g.gemeente_code, g.wijk_code, g.buurt_code, cat.id AS category,
-             GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code) AS grp,
-             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::int AS n
-      FROM geo_unit g CROSS JOIN unnest(${bind(breakdown.categories.map((c) => c.id))}::text[]) AS cat(id)
-      LEFT JOIN base ON base.pc6 = g.code AND base.category = cat.id
+      SELECT g.gemeente_code, g.wijk_code, g.buurt_code,
+             GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code) AS grp, ${per('n')} AS ns, ${per('d')} AS ds
+      FROM geo_unit g LEFT JOIN base ON base.pc6 = g.code
       WHERE g.year = ${year} AND g.level = 'pc6'
-      GROUP BY cat.id, ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code)
+      GROUP BY ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code)
     ) banded
     WHERE grp < 7 AND grp >= ${finest}`;
 }
