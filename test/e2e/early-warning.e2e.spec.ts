@@ -221,6 +221,55 @@ describe('early warning', () => {
       }
     });
 
+    it('finds a street whose benefits rise month after month, and no street that stays as it was', async () => {
+      // Three earlier months of the same city: the street's recipients come in one by one, a third at a
+      // time; everybody else is as in December.
+      const street = 'Tiengemetenlaan@BU00345104';
+      const sink = new MemorySink(['bevolking.csv', 'uitkeringen.csv']);
+      generateCity({ seed: 1, scale: 1, wijken: WIJKEN }, sink);
+      const addresses = await t.database.query<{ postcode: string; huisnummer: number; toevoeging: string; street_unit: string }>(
+        'SELECT postcode, huisnummer, toevoeging, street_unit FROM geo_address',
+      );
+      const streetAt = new Map(addresses.map((a) => [`${a.postcode} ${a.huisnummer} ${a.toevoeging}`, a.street_unit]));
+      const living = new Set(
+        sink
+          .text('bevolking.csv')
+          .split('\n')
+          .slice(1)
+          .map((line) => line.split(';'))
+          .filter(([, postcode, huisnummer, toevoeging]) => streetAt.get(`${postcode} ${huisnummer} ${(toevoeging ?? '').toUpperCase()}`) === street)
+          .map(([bsn]) => bsn),
+      );
+      const [header, ...lines] = sink.text('uitkeringen.csv').trimEnd().split('\n');
+      const theirs = lines.filter((l) => living.has(l.split(';')[0]));
+      expect(theirs.length).toBeGreaterThan(20);
+      const clients = t.app.get(PolicyStore).policies.clients;
+      const upload = async (dataset: string, organisation: string, period: string, text: string) => {
+        const client = clients.find((c) => c.organisation === organisation && c.roles.includes('partner'))!;
+        await t.app.get(IngestionService).upload(
+          { kind: 'client', id: client.id, organisation, roles: client.roles, purposes: [], tokenId: `test-${dataset}-${period}` },
+          { dataset, period, contentType: 'text/csv; charset=utf-8', idempotencyKey: `trend-${dataset}-${period}`, body: Readable.from([Buffer.from(text)]) },
+        );
+      };
+      for (const [n, period] of ['2025-09', '2025-10', '2025-11'].entries()) {
+        const kept = theirs.slice(0, Math.floor((theirs.length * n) / 3));
+        const others = lines.filter((l) => !living.has(l.split(';')[0]));
+        await upload('bevolking', 'cbs', period, sink.text('bevolking.csv'));
+        await upload('uitkeringen', 'sozawe', period, `${[header, ...others, ...kept].join('\n')}\n`);
+      }
+      const response = await request(t.server)
+        .get('/v1/early-warning')
+        .query({ purpose: 'wijkaanpak', indicator: 'uitkeringen-per-100-volwassenen', area: 'WK003451' })
+        .set('Authorization', `Bearer ${await token()}`);
+      expect(response.status).toBe(200);
+      expectContract(response, 'get', '/v1/early-warning');
+      const trends = response.body.trends as { unit: string; direction: string; periods: string[]; series: { value: number }[] }[];
+      expect(trends.map((tr) => [tr.unit, tr.direction])).toEqual([[street, 'rising']]);
+      const [rising] = trends;
+      expect(rising!.periods).toEqual(['2025-09', '2025-10', '2025-11', '2025-12']);
+      expect(rising!.series.map((p) => p.value)).toEqual([...rising!.series.map((p) => p.value)].sort((a, b) => a - b));
+    }, 120_000);
+
     it('binds the purpose, audits every answer and explains every bad request at once', async () => {
       const denied = await request(t.server)
         .get('/v1/early-warning')
