@@ -52,6 +52,11 @@ export interface AuditOptions {
   method?: 'fast' | 'lp';
   /** A `performance.now()` instant after which the audit gives up (AuditDeadlineExceeded). */
   deadline?: number;
+  /**
+   * Intervals of LPs solved before, by their full text: the rounds of one protection re-audit a cube
+   * that changed only where cells were added, so most components come back unchanged.
+   */
+  lpCache?: Map<string, Bounds>;
 }
 
 /** The audit ran out of its time budget: its cube cannot be shown to be safe, so it is not released. */
@@ -162,7 +167,7 @@ export async function auditCube(
 
   const exactOf = new Map<number, Bounds>();
   if (lpObjectives.size > 0) {
-    const lps = new ComponentLps((highsNow = await loadSolver()), system);
+    const lps = new ComponentLps((highsNow = await loadSolver()), system, options.lpCache);
     for (const j of lpObjectives) exactOf.set(j, await exactInterval(lps, j));
   }
   for (const i of coreSuppressed) {
@@ -296,6 +301,7 @@ class ComponentLps {
   constructor(
     private readonly highs: Highs,
     private readonly system: LpSystem,
+    private readonly cache?: Map<string, Bounds>,
   ) {
     this.component = components(system);
     for (const c of system.constraints) {
@@ -315,8 +321,12 @@ class ComponentLps {
       body = lpBody(this.byComponent.get(root) ?? [], this.system, i);
       this.bodies.set(root, body);
     }
+    const key = `x${i}\n${body}`;
+    const known = this.cache?.get(key);
+    if (known) return known;
     const min = solveLp(this.highs, `Minimize\n obj: x${i}\n${body}`, 'min').value;
     const max = solveLp(this.highs, `Maximize\n obj: x${i}\n${body}`, 'max').value;
+    this.cache?.set(key, { lower: min, upper: max });
     return { lower: min, upper: max };
   }
 }

@@ -6,6 +6,7 @@
  */
 import { type Cell, type CellStatus, type Constraint, type Decisions, type ProtectionRules, type SuppressionRule, resolveRules, validateCube } from './cube.js';
 import { buildStructure } from './cube-structure.js';
+import type { Bounds } from './audit-bounds.js';
 import { AuditDeadlineExceeded, auditCube } from './lp-audit.js';
 import { primarySuppression } from './primary-rules.js';
 import { secondarySuppression } from './secondary-suppression.js';
@@ -77,6 +78,7 @@ export async function protectCube(
   let audited = { cells: 0, lp: 0 };
   let reason: string | undefined = `the audit still fails after ${maxRounds} rounds`;
   let rounds = 0;
+  const lpCache = new Map<string, Bounds>();
   const deadline = options.timeBudgetMs === undefined ? undefined : performance.now() + options.timeBudgetMs;
   while (rounds < maxRounds) {
     rounds++;
@@ -84,7 +86,7 @@ export async function protectCube(
     const start = performance.now();
     let audit;
     try {
-      audit = await auditCube(cells, constraints, decisions, resolved, deadline === undefined ? {} : { deadline });
+      audit = await auditCube(cells, constraints, decisions, resolved, deadline === undefined ? { lpCache } : { deadline, lpCache });
     } catch (error) {
       if (!(error instanceof AuditDeadlineExceeded)) throw error;
       timings.audit += (performance.now() - start) / 1000;
