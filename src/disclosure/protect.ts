@@ -7,7 +7,7 @@
 import { type Cell, type CellStatus, type Constraint, type Decisions, type ProtectionRules, type SuppressionRule, resolveRules, validateCube } from './cube.js';
 import { buildStructure } from './cube-structure.js';
 import type { Bounds } from './audit-bounds.js';
-import { AuditDeadlineExceeded, auditCube } from './lp-audit.js';
+import { AuditDeadlineExceeded, type CellInterval, auditCube } from './lp-audit.js';
 import { primarySuppression } from './primary-rules.js';
 import { secondarySuppression } from './secondary-suppression.js';
 
@@ -79,6 +79,8 @@ export async function protectCube(
   let reason: string | undefined = `the audit still fails after ${maxRounds} rounds`;
   let rounds = 0;
   const lpCache = new Map<string, Bounds>();
+  /** Cells that failed in an earlier round: a too narrow one is widened on its other side next. */
+  const failedBefore = new Set<string>();
   const deadline = options.timeBudgetMs === undefined ? undefined : performance.now() + options.timeBudgetMs;
   while (rounds < maxRounds) {
     rounds++;
@@ -105,7 +107,9 @@ export async function protectCube(
     let added = 0;
     let blocked = 0;
     for (const failure of audit.failures) {
-      const neighbour = publishedNeighbour(failure.id, repaired);
+      const retry = failedBefore.has(failure.id);
+      failedBefore.add(failure.id);
+      const neighbour = publishedNeighbour(failure, repaired, retry);
       if (neighbour === null) blocked++;
       else if (neighbour !== undefined) {
         forced.add(neighbour);
@@ -138,15 +142,22 @@ export async function protectCube(
   return reason === undefined ? { released, cells: output, summary, timings } : { released, reason, cells: output, summary, timings };
 
   /**
-   * The smallest published non-zero cell sharing a constraint with the failing one. When there is
-   * none, look one constraint further out, through the suppressed cells, and so on; a zero only when
-   * nothing else is left. `null`: a constraint on the way
-   * was repaired this round already, so wait for the next audit.
+   * A published cell to hide so that the failing one gets room, in the direction it lacks: to go up,
+   * a sibling must be able to go down (non-zero) or its total or a part of it up (any value, a hidden
+   * zero can grow); to go down, the other way round. Among the useful neighbours the smallest that can
+   * move by the interval width asked. When none is useful, look one constraint further out, through
+   * the suppressed cells, and so on, zeros last. `null`: a constraint on the way was repaired this
+   * round already, so wait for the next audit.
    */
-  function publishedNeighbour(id: string, repaired: Set<number>): string | undefined | null {
-    const seen = new Set<number>([structure.index.get(id)!]);
-    let frontier = [...seen];
-    let zero: { cell: Cell; constraint: number } | undefined;
+  function publishedNeighbour(failure: CellInterval, repaired: Set<number>, retry: boolean): string | undefined | null {
+    const start = structure.index.get(failure.id)!;
+    const value = byId.get(failure.id)!.value;
+    // Too narrow: widen on the tighter side first; if that did not help, on the other.
+    const tighterAbove = failure.upper - value <= value - failure.lower;
+    const up = failure.failure === 'upper' || tighterAbove !== retry;
+    const seen = new Set<number>([start]);
+    let frontier = [start];
+    let fallback: { cell: Cell; constraint: number } | undefined;
     const choose = (cell: Cell, constraint: number): string => {
       for (const n of structure.constraintsByCell[structure.index.get(cell.id)!]!) repaired.add(n);
       repaired.add(constraint);
@@ -167,10 +178,15 @@ export async function protectCube(
                 seen.add(j);
                 next.push(j);
               }
-            } else if (cell.value === 0) {
-              // A hidden zero can only grow: it gives no room to a cell pinned from above. Keep it as
-              // the last resort and look further out for a cell that can move both ways.
-              zero ??= { cell, constraint: n };
+              continue;
+            }
+            // Does hiding j give the failing cell room in the direction it needs? Only known for its
+            // own constraints; further out, a zero is kept as the last resort.
+            const sibling = i === start && j !== c.total && i !== c.total;
+            const growsIt = i === start ? (sibling ? !up : up) : false;
+            const useful = cell.value > 0 || growsIt;
+            if (!useful) {
+              fallback ??= { cell, constraint: n };
             } else if (!best || preferred(cell, best, resolved.minIntervalWidth)) {
               best = cell;
               bestConstraint = n;
@@ -181,18 +197,18 @@ export async function protectCube(
       if (best) return choose(best, bestConstraint);
       frontier = next;
     }
-    return zero && choose(zero.cell, zero.constraint);
+    return fallback && choose(fallback.cell, fallback.constraint);
   }
 }
 
 /**
- * Which published non-zero neighbour to hide: one that can move by the interval width the audit asks
- * for first (a hidden 1 gives one unit of room, often not enough, and the cell fails again next
- * round), the smallest within each class.
+ * Which published neighbour to hide: one that can move by the interval width the audit asks for first
+ * (a hidden 1 gives one unit of room, often not enough, and the cell fails again next round), then
+ * other non-zero ones, zeros last; the smallest within each class.
  */
 function preferred(a: Cell, b: Cell, width: number): boolean {
-  const roomA = a.value >= width ? 0 : 1;
-  const roomB = b.value >= width ? 0 : 1;
+  const roomA = a.value >= width ? 0 : a.value > 0 ? 1 : 2;
+  const roomB = b.value >= width ? 0 : b.value > 0 ? 1 : 2;
   if (roomA !== roomB) return roomA < roomB;
   return a.value < b.value || (a.value === b.value && a.id < b.id);
 }
