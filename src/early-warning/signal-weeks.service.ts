@@ -36,6 +36,18 @@ export interface SignalWeeks {
   readonly categories: readonly SignalSeries[];
 }
 
+interface CountRow {
+  readonly buurt: string;
+  readonly week: string;
+  readonly n: number;
+}
+
+interface UnitRow {
+  readonly code: string;
+  readonly level: string;
+  readonly parent: string | null;
+}
+
 interface ProtectedCells {
   readonly released: boolean;
   readonly cells: Map<string, { value: number | null; status: WeekCell['status']; rule: string | null }>;
@@ -64,10 +76,23 @@ export class SignalWeeksService {
   async weekly(purpose: string, area: string): Promise<SignalWeeks> {
     const weeks = isoWeeks(this.clock.now(), SIGNAL_WEEKS);
     const categories = this.store.policies.signalCategories.filter((c) => c.readableFor?.includes(purpose));
+    if (categories.length === 0) return { area, weeks, categories: [] };
+    const rows = await this.database.query<{ category: string; buurt: string; week: string; n: number }>(
+      `SELECT category, buurt_code AS buurt, to_char(date_trunc('week', observed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week,
+              count(*)::int AS n
+       FROM signal
+       WHERE category = ANY($1::text[]) AND observed_at >= $2::date AND geo_year = (SELECT max(year) FROM geo_unit)
+       GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+      [categories.map((c) => c.id), weeks[0]],
+    );
+    const units = await this.database.query<{ code: string; level: string; parent: string | null }>(
+      `SELECT code, level, CASE level WHEN 'buurt' THEN wijk_code WHEN 'wijk' THEN gemeente_code END AS parent
+       FROM geo_unit WHERE level IN ('gemeente', 'wijk', 'buurt') AND year = (SELECT max(year) FROM geo_unit) ORDER BY code`,
+    );
     const series: SignalSeries[] = [];
     for (const category of categories) {
       const k = this.categoryK(category);
-      const cube = await this.cube(category.id, weeks, k);
+      const cube = await this.cube(category.id, rows.filter((r) => r.category === category.id), units, weeks, k);
       const cell = (column: string, weekStart: string): WeekCell => {
         const c = cube.cells.get(`${area}|${column}`);
         if (!c || !cube.released) return { weekStart, value: null, status: 'secondary', rule: null };
@@ -92,20 +117,9 @@ export class SignalWeeksService {
     return Math.max(DEFAULT_K, ...purposes.map((p) => p.k));
   }
 
-  private async cube(category: string, weeks: readonly string[], k: number): Promise<ProtectedCells> {
-    const rows = await this.database.query<{ buurt: string; wijk: string; gemeente: string; week: string; n: number }>(
-      `SELECT buurt_code AS buurt, wijk_code AS wijk, gemeente_code AS gemeente,
-              to_char(date_trunc('week', observed_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS week, count(*)::int AS n
-       FROM signal
-       WHERE category = $1 AND observed_at >= $2::date AND geo_year = (SELECT max(year) FROM geo_unit)
-       GROUP BY 1, 2, 3, 4 ORDER BY 1, 4`,
-      [category, weeks[0]],
-    );
-    const units = await this.database.query<{ code: string; level: string; parent: string | null }>(
-      `SELECT code, level, CASE level WHEN 'buurt' THEN wijk_code WHEN 'wijk' THEN gemeente_code END AS parent
-       FROM geo_unit WHERE level IN ('gemeente', 'wijk', 'buurt') AND year = (SELECT max(year) FROM geo_unit) ORDER BY code`,
-    );
-    const version = createHash('sha256').update(JSON.stringify({ category, weeks, k, rows, units: units.length })).digest('hex');
+  /** The category's protected cube for these counts, built once per data version. */
+  private cube(category: string, rows: readonly CountRow[], units: readonly UnitRow[], weeks: readonly string[], k: number): Promise<ProtectedCells> {
+    const version = createHash('sha256').update(JSON.stringify({ weeks, k, rows, units: units.length })).digest('hex');
     const known = this.cubes.get(category);
     if (known?.version === version) return known.cube;
     const cube = this.protect(rows, units, weeks, k);
@@ -114,8 +128,8 @@ export class SignalWeeksService {
   }
 
   private async protect(
-    rows: readonly { buurt: string; week: string; n: number }[],
-    units: readonly { code: string; level: string; parent: string | null }[],
+    rows: readonly CountRow[],
+    units: readonly UnitRow[],
     weeks: readonly string[],
     k: number,
   ): Promise<ProtectedCells> {
