@@ -86,7 +86,7 @@ export class DirectionProbe {
 
 /**
  * What published cells at an extreme entail, whatever else is suppressed: every cell inside a
- * published zero is zero, every rate cell inside a published 100% is 100%. Such a cell's interval is
+ * published zero (or inside a rate's public denominator of 0) is zero, every rate cell inside a published 100% is 100%. Such a cell's interval is
  * a point, yet hiding more cannot widen it and it tells nothing the published cell did not — which
  * passed the primary rules on its own base (a 0% street of 37 households says that none of its pc6
  * units has arrears). The audit measures a cell against this knowledge, as it does against the rules.
@@ -96,6 +96,8 @@ export function entailedValues(structure: CubeStructure, cells: readonly Cell[],
   const zero = new Uint8Array(structure.innerCount);
   const full = new Uint8Array(structure.innerCount);
   cells.forEach((cell, i) => {
+    // A rate on a denominator of 0 is 0 for anyone: the denominator is public.
+    if (cell.denominator === 0) for (const q of structure.vectors[i]!) zero[q] = 1;
     if (!published[i]) return;
     if (cell.value === 0) for (const q of structure.vectors[i]!) zero[q] = 1;
     else if (cell.denominator !== undefined && cell.value === cell.denominator) for (const q of structure.vectors[i]!) full[q] = 1;

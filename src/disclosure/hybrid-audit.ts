@@ -132,7 +132,7 @@ export class HangingSubtrees {
 }
 
 /** Marks the cells that hang: a part once, a total at most once, all parts hanging (parts first). */
-function hangingCells(structure: CubeStructure): Uint8Array {
+export function hangingCells(structure: Pick<CubeStructure, 'ids' | 'constraints'>): Uint8Array {
   const count = structure.ids.length;
   // The one constraint a cell is a part of / the total of: −1 none, −2 several.
   const partOf = new Int32Array(count).fill(-1);

@@ -53,6 +53,28 @@ describe('auditCube', () => {
     expect(audit.intervals.find((x) => x.id === 'pc6-a')).toMatchObject({ lower: 0, upper: 1 });
   });
 
+  it('measures a cell made of a published zero and a rate on no one against that public zero', async () => {
+    // pc6-a has no adults: its rate is 0 for anyone. With pc6-b published as 0, the street is 0 too,
+    // and no suppression can make it less certain: it must not fail the audit round after round.
+    const cells = [
+      { id: 'buurt', value: 40, denominator: 300 },
+      { id: 'street', value: 0, denominator: 35 },
+      { id: 'pc6-a', value: 0, denominator: 0 },
+      { id: 'pc6-b', value: 0, denominator: 35 },
+      { id: 'other', value: 40, denominator: 265 },
+    ];
+    const constraints = [
+      { total: 'buurt', parts: ['street', 'other'] },
+      { total: 'street', parts: ['pc6-a', 'pc6-b'] },
+    ];
+    const statuses = new Map<string, CellDecision>(
+      cells.map((c) => [c.id, c.id === 'pc6-a' ? { status: 'primary', rule: 'rate-base<k' } : c.id === 'street' ? { status: 'secondary', rule: 'secondary:linear' } : { status: 'published' }]),
+    );
+    const audit = await auditCube(cells, constraints, statuses, { k: 10 });
+    expect(audit.intervals.find((x) => x.id === 'street')).toMatchObject({ lower: 0, upper: 0 });
+    expect(audit.failures).toEqual([]);
+  });
+
   it('fails a primary cell whose upper bound is its value, unless the rules alone say so', async () => {
     // 12 = a + b, both primary (3 and 9, so both in [1, 9]): each lies in [3, 9]. b's upper bound
     // equals its value, but it is the rule's own bound (k - 1), which everybody knows: passes.

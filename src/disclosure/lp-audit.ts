@@ -14,7 +14,7 @@
  * Known relaxation: continuous LP, integer rounding of the bounds afterwards; the "0 or ≥ k" knowledge
  * about non-primary cells is not used.
  */
-import { buildStructure } from './cube-structure.js';
+import { type CubeStructure, buildStructure } from './cube-structure.js';
 import { type Bounds, DirectionProbe, entailedValues, priorBounds } from './audit-bounds.js';
 import { type Cell, type CellDecision, type Constraint, type ProtectionRules, type ResolvedRules, isMagnitude, resolveRules } from './cube.js';
 import { HangingSubtrees } from './hybrid-audit.js';
@@ -52,6 +52,8 @@ export interface AuditOptions {
   method?: 'fast' | 'lp';
   /** A `performance.now()` instant after which the audit gives up (AuditDeadlineExceeded). */
   deadline?: number;
+  /** The cube's structure, when the caller audits the same cube repeatedly (built otherwise). */
+  structure?: CubeStructure;
   /**
    * Intervals of LPs solved before, by their full text: the rounds of one protection re-audit a cube
    * that changed only where cells were added, so most components come back unchanged.
@@ -82,7 +84,7 @@ export async function auditCube(
 ): Promise<AuditResult> {
   const resolved = resolveRules(rules);
   if (options.deadline !== undefined && performance.now() >= options.deadline) throw new AuditDeadlineExceeded();
-  const structure = buildStructure(cells, constraints);
+  const structure = options.structure ?? buildStructure(cells, constraints);
   const suppressed = cells.map((c) => (statuses.get(c.id)?.status ?? 'published') !== 'published');
   const bounds: (Bounds | undefined)[] = cells.map((cell, i) =>
     suppressed[i] ? priorBounds(cell, statuses.get(cell.id)!, resolved) : undefined,

@@ -9,7 +9,7 @@ import { buildStructure } from './cube-structure.js';
 import type { Bounds } from './audit-bounds.js';
 import { AuditDeadlineExceeded, type CellInterval, auditCube } from './lp-audit.js';
 import { primarySuppression } from './primary-rules.js';
-import { secondarySuppression } from './secondary-suppression.js';
+import { planSecondary, secondarySuppression } from './secondary-suppression.js';
 
 export interface ProtectedCellOutput {
   id: string;
@@ -72,6 +72,7 @@ export async function protectCube(
 
   const primary = timed('primary', () => primarySuppression(cells, resolved));
   const structure = buildStructure(cells, constraints);
+  const plan = planSecondary(cells, constraints);
   const forced = new Set<string>();
   const maxRounds = options.maxRounds ?? 40;
   let decisions: Decisions = primary;
@@ -84,11 +85,11 @@ export async function protectCube(
   const deadline = options.timeBudgetMs === undefined ? undefined : performance.now() + options.timeBudgetMs;
   while (rounds < maxRounds) {
     rounds++;
-    decisions = timed('secondary', () => secondarySuppression(cells, constraints, primary, { forced }));
+    decisions = timed('secondary', () => secondarySuppression(cells, constraints, primary, { forced, plan }));
     const start = performance.now();
     let audit;
     try {
-      audit = await auditCube(cells, constraints, decisions, resolved, deadline === undefined ? { lpCache } : { deadline, lpCache });
+      audit = await auditCube(cells, constraints, decisions, resolved, deadline === undefined ? { lpCache, structure } : { deadline, lpCache, structure });
     } catch (error) {
       if (!(error instanceof AuditDeadlineExceeded)) throw error;
       timings.audit += (performance.now() - start) / 1000;

@@ -19,24 +19,126 @@
  * vector (a total with one part) are the same number and count as one. Deliberately, a singleton may
  * still work out a non-primary (secondary) cell: that value is not sensitive, and since it follows
  * from what the singleton already knows it cannot help uncover a primary cell.
+ *
+ * Core and hanging trees. Below the crossed top of a cube (geography × age bands) the streets and
+ * pc6 units form trees again (hybrid-audit.ts): each hangs off one constraint of the top, its
+ * attachment a, and touches the rest of the cube only through t_a, the sum of the attachment's
+ * hanging parts. Eliminating over the latent pc6 × band columns of the whole cube costs seconds; so
+ * the top ("core", with one column t_a per attachment) gets the elimination and the trees get the
+ * linear-time chain rule of chain-graph.ts. What passes between them is one number per attachment:
+ *
+ * 1. Trees first look at their own t_a: if knowing it would uncover a protected cell of the tree
+ *    (a street that is the buurt's only street, two streets of which one is a singleton), t_a is
+ *    protected in the core like a primary cell.
+ * 2. The core is suppressed with every t_a unknown. Then each t_a not protected is offered for
+ *    publication after the core cells, in the same greedy: the accepted ones (R) may become known,
+ *    together, without uncovering any core cell, also to a singleton. A t_a that is not in R never
+ *    becomes derivable later (it would have made the next one's publication uncover something).
+ * 3. The trees are suppressed with t_a known for a ∈ R (their top closed — what the core reveals
+ *    can be no more) and t_a a protected edge for a ∉ R, so the trees never reveal it. When a
+ *    singleton of the core can work t_a out, that edge counts as a singleton too: no protected tree
+ *    cell may then be in series with it.
+ * Every protected cell is thus underivable from everything published, also to any one singleton,
+ * and the property tests check it with an independent rank test.
  */
-import { buildStructure } from './cube-structure.js';
+import { ChainGraph, type ChainEdge, OPEN } from './chain-graph.js';
+import { type CubeStructure, buildStructure } from './cube-structure.js';
 import { type Cell, type Constraint, type Decisions, type SecondaryRule, isSingleton, validateCube } from './cube.js';
 import { type SparseVector, directionKey } from './exact-vector.js';
 import { HiddenSpace, rewrite } from './hidden-space.js';
+import { hangingCells } from './hybrid-audit.js';
 
 export interface SecondaryOptions {
   /** Published cells that must be suppressed and protected anyway (the audit's additions). */
   forced?: Iterable<string>;
   /** Protect against a singleton knowing its own value (default true). */
   singletonProtection?: boolean;
+  /** The cube's split into core and trees, when the caller suppresses the same cube repeatedly. */
+  plan?: SecondaryPlan;
 }
 
-interface Group {
-  cells: number[];
-  singleton: boolean;
-  g: SparseVector;
-  key: string;
+interface Attachment {
+  coreParts: number[];
+  hangingParts: number[];
+  /** Index of t_a among the core cells. */
+  pseudo: number;
+}
+
+/** The split of a cube into its core and hanging trees, independent of what is suppressed. */
+export interface SecondaryPlan {
+  /** Cube index of each core cell; t_a's follow as pseudo cells. */
+  core: number[];
+  coreCells: Cell[];
+  coreStructure: CubeStructure;
+  attachments: Attachment[];
+  /** Tree graph: cube index of each hanging edge; edges after those are the t_a's, one per attachment. */
+  hangingCells: number[];
+  edges: ChainEdge[];
+  nodeCount: number;
+}
+
+export function planSecondary(cells: readonly Cell[], constraints: readonly Constraint[]): SecondaryPlan {
+  const index = new Map(cells.map((c, i) => [c.id, i]));
+  const indexed = constraints.map((c) => ({ total: index.get(c.total)!, parts: c.parts.map((p) => index.get(p)!) }));
+  refuseCycles(cells, indexed);
+  const hanging = hangingCells({ ids: cells.map((c) => c.id), constraints: indexed });
+
+  const core: number[] = [];
+  const coreSlot = new Int32Array(cells.length).fill(-1);
+  cells.forEach((_, i) => {
+    if (!hanging[i]) coreSlot[i] = core.push(i) - 1;
+  });
+  const coreCells: Cell[] = core.map((i) => cells[i]!);
+  const taken = new Set(coreCells.map((c) => c.id));
+  const coreConstraints: Constraint[] = [];
+  const attachments: Attachment[] = [];
+  // Tree nodes: one per constraint with a hanging total, one per attachment.
+  const node = new Int32Array(indexed.length).fill(-1);
+  let nodeCount = 0;
+  for (const [n, c] of indexed.entries()) {
+    if (hanging[c.total]) {
+      node[n] = nodeCount++;
+      continue;
+    }
+    const hangingParts = c.parts.filter((p) => hanging[p]);
+    const coreParts = c.parts.filter((p) => !hanging[p]);
+    const parts = coreParts.map((p) => cells[p]!.id);
+    if (hangingParts.length > 0) {
+      node[n] = nodeCount++;
+      let id = `${cells[c.total]!.id}: hanging parts of constraint ${n}`;
+      while (taken.has(id)) id += "'";
+      taken.add(id);
+      const pseudo = coreCells.push({ id, value: hangingParts.reduce((s, p) => s + cells[p]!.value, 0) }) - 1;
+      attachments.push({ coreParts, hangingParts, pseudo });
+      parts.push(id);
+    }
+    coreConstraints.push({ total: cells[c.total]!.id, parts });
+  }
+
+  // Edges: each hanging cell from the node it totals (OPEN for a leaf) to the node it is a part of.
+  const hangingList: number[] = [];
+  const edgeOf = new Int32Array(cells.length).fill(-1);
+  cells.forEach((_, i) => {
+    if (hanging[i]) edgeOf[i] = hangingList.push(i) - 1;
+  });
+  const upper = new Int32Array(hangingList.length).fill(OPEN);
+  const lower = new Int32Array(hangingList.length).fill(OPEN);
+  const identity = new Identities(hangingList.length + attachments.length);
+  for (const [n, c] of indexed.entries()) {
+    if (node[n]! < 0) continue;
+    if (hanging[c.total]) lower[edgeOf[c.total]!] = node[n]!;
+    for (const p of c.parts) if (hanging[p]) upper[edgeOf[p]!] = node[n]!;
+    if (hanging[c.total] && c.parts.length === 1) identity.union(edgeOf[c.total]!, edgeOf[c.parts[0]!]!);
+  }
+  const edges: ChainEdge[] = hangingList.map((_, e) => ({ upper: upper[e]!, lower: lower[e]!, identity: 0 }));
+  attachments.forEach((a, n) => {
+    const e = hangingList.length + n;
+    // t_a: from the open node into the attachment's node, beside its hanging parts.
+    edges.push({ upper: upper[edgeOf[a.hangingParts[0]!]!]!, lower: OPEN, identity: 0 });
+    if (a.hangingParts.length === 1) identity.union(e, edgeOf[a.hangingParts[0]!]!);
+  });
+  edges.forEach((edge, e) => (edge.identity = identity.find(e)));
+  return { core, coreCells, coreStructure: buildStructure(coreCells, coreConstraints), attachments, hangingCells: hangingList, edges, nodeCount };
 }
 
 export function secondarySuppression(
@@ -46,43 +148,130 @@ export function secondarySuppression(
   options: SecondaryOptions = {},
 ): Decisions {
   validateCube(cells, constraints);
-  const structure = buildStructure(cells, constraints);
+  const plan = options.plan ?? planSecondary(cells, constraints);
   const forced = new Set(options.forced ?? []);
   const singletons = options.singletonProtection ?? true;
-  const space = new HiddenSpace(structure.innerCount);
-
   const decisions: Decisions = new Map();
-  const protectedCells: number[] = [];
-  const candidates: number[] = [];
-  cells.forEach((cell, i) => {
+  const isProtected = (i: number): boolean => {
+    const cell = cells[i]!;
     const decision = primary.get(cell.id);
     if (decision?.status === 'primary') {
       decisions.set(cell.id, decision);
-      protectedCells.push(i);
-    } else if (forced.has(cell.id)) {
+      return true;
+    }
+    if (forced.has(cell.id)) {
       decisions.set(cell.id, { status: 'secondary', rule: 'secondary:audit' });
-      protectedCells.push(i);
-    } else candidates.push(i);
+      return true;
+    }
+    return false;
+  };
+  const singleton = (i: number): boolean => singletons && isSingleton(cells[i]!);
+
+  // 1. What each tree's own t_a would uncover.
+  const hangingCount = plan.hangingCells.length;
+  const protectedIdentities = new Map<number, boolean>();
+  const hangingProtected = plan.hangingCells.map((i, e) => {
+    const guarded = isProtected(i);
+    if (guarded) {
+      const identity = plan.edges[e]!.identity;
+      protectedIdentities.set(identity, (protectedIdentities.get(identity) ?? false) || singleton(i));
+    }
+    return guarded;
   });
+  const before = new ChainGraph(plan.nodeCount, plan.edges, protectedIdentities);
+  const treeNeeds = plan.attachments.map((_, a) => before.wouldReject(hangingCount + a) !== undefined);
+  const treeSingleton = plan.attachments.map((_, a) => protectedIdentities.get(plan.edges[hangingCount + a]!.identity) ?? false);
+
+  // 2. The core, then the t_a's it can afford to reveal.
+  const roles: CoreRole[] = plan.core.map((i) => (isProtected(i) ? { kind: 'protected', singleton: singleton(i) } : { kind: 'candidate' }));
+  plan.attachments.forEach((_, a) => roles.push(treeNeeds[a] ? { kind: 'protected', singleton: treeSingleton[a]! } : { kind: 'pseudo' }));
+  const core = eliminate(plan.coreCells, plan.coreStructure, roles, plan.core.length, singletons);
+  core.rules.forEach((rule, slot) => {
+    if (slot < plan.core.length && roles[slot]!.kind === 'candidate') {
+      const id = cells[plan.core[slot]!]!.id;
+      decisions.set(id, rule === undefined ? { status: 'published' } : { status: 'secondary', rule });
+    }
+  });
+
+  // 3. The trees, with t_a known for a ∈ R and protected otherwise.
+  plan.attachments.forEach((attachment, a) => {
+    const e = hangingCount + a;
+    if (core.revealed.has(attachment.pseudo)) return;
+    const identity = plan.edges[e]!.identity;
+    const knownToSingleton = core.knownToSingleton.has(attachment.pseudo);
+    protectedIdentities.set(identity, (protectedIdentities.get(identity) ?? false) || knownToSingleton);
+  });
+  const graph = new ChainGraph(plan.nodeCount, plan.edges, protectedIdentities);
+  const known = (members: number[]): void => {
+    for (const m of members) {
+      if (m >= hangingCount) continue;
+      if (hangingProtected[m]) throw new Error('a protected cell became derivable');
+      decisions.set(cells[plan.hangingCells[m]!]!.id, { status: 'published' });
+    }
+  };
+  plan.attachments.forEach((attachment, a) => {
+    if (core.revealed.has(attachment.pseudo)) known(graph.remove(hangingCount + a));
+  });
+  const order = plan.hangingCells
+    .map((i, e) => ({ i, e }))
+    .filter(({ e }) => !hangingProtected[e])
+    .sort((x, y) => publishFirst(cells[x.i]!, cells[y.i]!, 0, 0));
+  for (const { i, e } of order) {
+    if (!graph.isLive(e)) continue;
+    const rule = graph.wouldReject(e);
+    if (rule) decisions.set(cells[i]!.id, { status: 'secondary', rule });
+    else known(graph.remove(e));
+  }
+  return decisions;
+}
+
+type CoreRole = { kind: 'protected'; singleton: boolean } | { kind: 'candidate' } | { kind: 'pseudo' };
+
+interface Group {
+  cells: number[];
+  singleton: boolean;
+  g: SparseVector;
+  key: string;
+}
+
+/**
+ * The elimination over the core: protected cells and candidates as usual, then the pseudo cells
+ * (t_a's, from `firstPseudo` on) offered last. Returns each slot's rule (undefined: published), the pseudo cells accepted,
+ * and the pseudo cells left hidden that a singleton can work out.
+ */
+function eliminate(
+  cells: readonly Cell[],
+  structure: CubeStructure,
+  roles: readonly CoreRole[],
+  firstPseudo: number,
+  singletons: boolean,
+): { rules: (SecondaryRule | undefined)[]; revealed: Set<number>; knownToSingleton: Set<number> } {
+  const space = new HiddenSpace(structure.innerCount);
+  const rules: (SecondaryRule | undefined)[] = new Array<SecondaryRule | undefined>(cells.length);
+  const candidates: number[] = [];
+  const pseudo: number[] = [];
 
   // Groups of protected cells with identical vectors, their cached g = v·z over the basis, and two
   // indexes: which groups touch a basis vector, and which groups share a direction.
   const groups: Group[] = [];
   const byVector = new Map<string, Group>();
-  for (const i of protectedCells) {
+  roles.forEach((role, i) => {
+    if (role.kind === 'candidate') candidates.push(i);
+    if (role.kind === 'pseudo') pseudo.push(i);
+    if (role.kind !== 'protected') return;
     const vector = structure.vectors[i]!;
     const vectorKey = vector.join(',');
     const existing = byVector.get(vectorKey);
     if (existing) {
       existing.cells.push(i);
-      existing.singleton ||= isSingleton(cells[i]!);
-      continue;
+      existing.singleton ||= role.singleton;
+      return;
     }
     const g = space.effect(vector);
-    const group: Group = { cells: [i], singleton: isSingleton(cells[i]!), g, key: directionKey(g) };
+    const group: Group = { cells: [i], singleton: role.singleton, g, key: directionKey(g) };
     byVector.set(vectorKey, group);
     groups.push(group);
-  }
+  });
   const touching = new Map<number, Set<number>>();
   const byDirection = new Map<string, Set<number>>();
   const index = (n: number, add: boolean): void => {
@@ -100,21 +289,14 @@ export function secondarySuppression(
   };
   groups.forEach((_, n) => index(n, true));
 
-  const order = candidates.sort((a, b) => publishFirst(cells[a]!, cells[b]!, structure.vectors[a]!.length, structure.vectors[b]!.length));
-  for (const c of order) {
+  const offer = (c: number): SecondaryRule | undefined => {
     const effect = space.effect(structure.vectors[c]!);
-    if (effect.size === 0) {
-      decisions.set(cells[c]!.id, { status: 'published' }); // derivable already: reveals nothing new
-      continue;
-    }
+    if (effect.size === 0) return undefined; // derivable already: reveals nothing new
     const affected = new Set<number>();
     for (const id of effect.keys()) for (const n of touching.get(id) ?? []) affected.add(n);
     const pivot = space.choosePivot(effect, (id) => 4 * (touching.get(id)?.size ?? 0));
     const rejection = check(affected, effect, pivot);
-    if (rejection) {
-      decisions.set(cells[c]!.id, { status: 'secondary', rule: rejection });
-      continue;
-    }
+    if (rejection) return rejection;
     const step = space.publish(effect, pivot);
     for (const n of affected) {
       index(n, false);
@@ -123,9 +305,21 @@ export function secondarySuppression(
       group.key = directionKey(group.g);
       index(n, true);
     }
-    decisions.set(cells[c]!.id, { status: 'published' });
+    return undefined;
+  };
+  const byPreference = (list: number[]): number[] =>
+    list.sort((a, b) => publishFirst(cells[a]!, cells[b]!, structure.vectors[a]!.length, structure.vectors[b]!.length));
+  for (const c of byPreference(candidates)) rules[c] = offer(c);
+  const revealed = new Set<number>();
+  for (const c of byPreference(pseudo)) if (offer(c) === undefined) revealed.add(c);
+
+  // A t_a left hidden that some singleton can work out (also one protected with a singleton's vector).
+  const singletonDirections = new Set(groups.filter((g) => g.singleton).map((g) => g.key));
+  const knownToSingleton = new Set<number>();
+  for (let c = firstPseudo; c < cells.length; c++) {
+    if (!revealed.has(c) && singletonDirections.has(directionKey(space.effect(structure.vectors[c]!)))) knownToSingleton.add(c);
   }
-  return decisions;
+  return { rules, revealed, knownToSingleton };
 
   function check(affected: Set<number>, effect: SparseVector, pivot: number): SecondaryRule | undefined {
     const tentative = new Map<number, string>();
@@ -147,6 +341,48 @@ export function secondarySuppression(
     }
     return undefined;
   }
+}
+
+/** Union-find over tree edges that are the same number. */
+class Identities {
+  private readonly parent: Int32Array;
+
+  constructor(count: number) {
+    this.parent = Int32Array.from({ length: count }, (_, i) => i);
+  }
+
+  union(a: number, b: number): void {
+    this.parent[this.find(a)] = this.find(b);
+  }
+
+  find(a: number): number {
+    while (this.parent[a] !== a) {
+      this.parent[a] = this.parent[this.parent[a]!]!;
+      a = this.parent[a]!;
+    }
+    return a;
+  }
+}
+
+/** Refuses cyclic constraints (Kahn's order over total → part): nothing below can reason about them. */
+function refuseCycles(cells: readonly Cell[], constraints: readonly { total: number; parts: number[] }[]): void {
+  const pending = new Int32Array(cells.length);
+  const totals: number[][] = cells.map(() => []);
+  for (const c of constraints) {
+    pending[c.total]! += c.parts.length;
+    for (const p of c.parts) totals[p]!.push(c.total);
+  }
+  const ready: number[] = [];
+  pending.forEach((n, i) => {
+    if (n === 0) ready.push(i);
+  });
+  let done = 0;
+  while (ready.length > 0) {
+    const i = ready.pop()!;
+    done++;
+    for (const t of totals[i]!) if (--pending[t]! === 0) ready.push(t);
+  }
+  if (done !== cells.length) throw new Error('constraints are cyclic');
 }
 
 /** Publication preference: zeros (cheap to publish, useless to hide), then large values, then coarse cells. */
