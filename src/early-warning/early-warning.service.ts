@@ -81,8 +81,11 @@ export interface IndicatorProfile {
   readonly title: string;
   readonly unit: IndicatorSpec['unit'];
   readonly period: string | null;
-  /** `suppressed`: the unit's value is not published, and nothing about it is said. */
-  readonly status: 'published' | 'suppressed' | 'not-allowed' | 'no-data';
+  /**
+   * `suppressed`: the unit's value is not published, and nothing about it is said. `not-testable`: an
+   * amount in euro, which the count and rate tests of early warning do not apply to.
+   */
+  readonly status: 'published' | 'suppressed' | 'not-allowed' | 'no-data' | 'not-testable';
   readonly warning: UnitWarning | null;
   readonly buurtRate: number | null;
   readonly wijkRate: number | null;
@@ -141,7 +144,9 @@ export class EarlyWarningService {
     const purpose = text('purpose');
     if (!purpose) errors.push({ pointer: '/purpose', detail: 'is required: the declared purpose', code: 'required' });
     const indicator = text('indicator');
-    if (!indicator || !this.catalogue.get(indicator)) errors.push({ pointer: '/indicator', detail: 'must be an indicator of the catalogue', code: 'unknown-indicator' });
+    const spec = indicator === undefined ? undefined : this.catalogue.get(indicator);
+    if (!spec) errors.push({ pointer: '/indicator', detail: 'must be an indicator of the catalogue', code: 'unknown-indicator' });
+    else if (spec.measure) errors.push({ pointer: '/indicator', detail: 'is an amount in euro: early warning tests counts and rates', code: 'not-testable' });
     const level = text('level') ?? 'street';
     if (!(WARNING_LEVELS as readonly string[]).includes(level)) errors.push({ pointer: '/level', detail: `must be one of ${WARNING_LEVELS.join(', ')}`, code: 'enum' });
     const area = text('area') ?? null;
@@ -222,6 +227,12 @@ export class EarlyWarningService {
     const indicators: IndicatorProfile[] = [];
     let allowed = 0;
     for (const spec of this.catalogue.all()) {
+      if (spec.measure) {
+        // Euros are no events: the Poisson and binomial tests say nothing about them (and an exact
+        // test over a sum in euros would run for seconds). Listed, so the profile is complete.
+        indicators.push({ id: spec.id, title: spec.title, unit: spec.unit, period: null, status: 'not-testable', warning: null, buurtRate: null, wijkRate: null });
+        continue;
+      }
       const decision = this.pdp.decideIndicator(principal, purpose, spec.datasets, level);
       await this.decisions.record({ ...decision.record, resource: { ...decision.record.resource, indicator: spec.id } });
       const base = { id: spec.id, title: spec.title, unit: spec.unit };

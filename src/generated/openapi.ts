@@ -611,7 +611,7 @@ export interface components {
                 unit: string;
                 period: string | null;
                 /** @enum {string} */
-                status: "published" | "suppressed" | "not-allowed" | "no-data";
+                status: "published" | "suppressed" | "not-allowed" | "no-data" | "not-testable";
                 warning: null | components["schemas"]["UnitWarning"];
                 buurtRate: number | null;
                 wijkRate: number | null;

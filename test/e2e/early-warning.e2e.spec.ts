@@ -167,7 +167,9 @@ describe('early warning', () => {
       expect(benefits.warning.buurt.direction).toBe('higher');
       expect(benefits.warning.shrunk.lower).toBeLessThanOrEqual(benefits.warning.shrunk.rate);
       const statuses = new Set(response.body.indicators.map((i: { status: string }) => i.status));
-      expect([...statuses].every((s) => ['published', 'suppressed', 'not-allowed', 'no-data'].includes(s as string))).toBe(true);
+      expect([...statuses].every((s) => ['published', 'suppressed', 'not-allowed', 'no-data', 'not-testable'].includes(s as string))).toBe(true);
+      // An amount in euro is listed but not tested: euros are no events.
+      expect(response.body.indicators.find((i: { id: string }) => i.id === 'huurachterstand-bedrag')).toMatchObject({ status: 'not-testable', warning: null, buurtRate: null });
 
       const geo = await request(t.server)
         .get(`/v1/early-warning/streets/${encodeURIComponent(planted)}/profile`)
@@ -284,6 +286,13 @@ describe('early warning', () => {
         .set('Authorization', `Bearer ${await token()}`);
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/alpha', '/extra', '/indicator', '/level', '/purpose']);
+
+      const euros = await request(t.server)
+        .get('/v1/early-warning')
+        .query({ purpose: 'wijkaanpak', indicator: 'huurachterstand-bedrag' })
+        .set('Authorization', `Bearer ${await token()}`);
+      expect(euros.status).toBe(400);
+      expect(euros.body.errors).toEqual([expect.objectContaining({ pointer: '/indicator', code: 'not-testable' })]);
 
       const csv = await request(t.server)
         .get('/v1/early-warning')
