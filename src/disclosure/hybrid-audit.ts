@@ -114,6 +114,31 @@ export class HangingSubtrees {
     this.forestParents = parents;
   }
 
+  private coreCache?: { structure: CubeStructure; slot: Int32Array };
+
+  /**
+   * The core as a cube of its own: its cells, then one cell per attachment for t_a (index
+   * `coreCells + a`), with the core constraints. `slot` maps a cube index (or `cells.length + a` for
+   * t_a) to its index there, −1 for hanging cells. Built once.
+   */
+  coreStructure(cells: readonly Cell[]): { structure: CubeStructure; slot: Int32Array } {
+    if (this.coreCache) return this.coreCache;
+    const n = cells.length;
+    const slot = new Int32Array(n + this.attachments.length).fill(-1);
+    const coreCells: Cell[] = [];
+    for (let i = 0; i < n; i++) if (!this.hanging[i]) slot[i] = coreCells.push(cells[i]!) - 1;
+    const taken = new Set(coreCells.map((c) => c.id));
+    this.attachments.forEach((a, m) => {
+      let id = `t_${m}`;
+      while (taken.has(id)) id += "'";
+      slot[n + m] = coreCells.push({ id, value: a.value }) - 1;
+    });
+    const id = (j: number): string => coreCells[slot[j]!]!.id;
+    const constraints = this.core.map((c) => ({ total: id(c.total), parts: c.parts.map(id) }));
+    this.coreCache = { structure: buildStructure(coreCells, constraints), slot };
+    return this.coreCache;
+  }
+
   /**
    * Exact intervals of the hanging cells and the sums t_a, given what is known of each cell on its
    * own and of each t_a from the core (unbounded: what the subtrees alone allow, Σ D_j).

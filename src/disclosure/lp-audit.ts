@@ -159,10 +159,13 @@ export async function auditCube(
   });
   const coreSuppressed = cells.flatMap((_, i) => (suppressed[i] && !split.hanging[i] ? [i] : []));
   const probed = coreSuppressed.filter((i) => !lpObjectives.has(i));
-  const probe = probed.length > 0 ? new DirectionProbe(structure, values, bounds, suppressed.map((s) => !s)) : undefined;
+  // Feasible moves of the core alone, t_a within what its subtrees allow: any such core table
+  // completes to a whole one (hybrid-audit.ts), and the core has far fewer columns than the cube.
+  const core = probed.length > 0 ? split.coreStructure(cells) : undefined;
+  const probe = core && coreProbe(core.structure, core.slot);
   for (const i of probed) {
     const cell = cells[i]!;
-    const interval: CellInterval = { id: cell.id, ...rounded(cell, probe!.inner(i)), method: 'direction' };
+    const interval: CellInterval = { id: cell.id, ...rounded(cell, probe!.inner(core!.slot[i]!)), method: 'direction' };
     if (!judge(cell, statuses.get(cell.id)!, interval, known(i), resolved)) byCell[i] = interval;
     else lpObjectives.add(i);
   }
@@ -201,6 +204,21 @@ export async function auditCube(
   });
   for (let i = 0; i < n; i++) if (suppressed[i] && split.hanging[i]) treeJudged(i, exact.cell(i), rulesOnly.cell(i));
   return result();
+
+  function coreProbe(coreStructure: CubeStructure, slot: Int32Array): DirectionProbe {
+    const size = coreStructure.ids.length;
+    const coreValues = new Array<number>(size);
+    const coreBounds = new Array<Bounds | undefined>(size);
+    const corePublished = new Array<boolean>(size);
+    for (let j = 0; j < system.size; j++) {
+      const k = slot[j]!;
+      if (k < 0) continue;
+      coreValues[k] = system.value(j);
+      corePublished[k] = !system.unknown(j);
+      coreBounds[k] = corePublished[k] ? undefined : system.bounds(j);
+    }
+    return new DirectionProbe(coreStructure, coreValues, coreBounds, corePublished);
+  }
 
   function result(): AuditResult {
     const intervals = byCell.filter((x) => x !== undefined);
