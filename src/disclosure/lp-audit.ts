@@ -93,7 +93,6 @@ export async function auditCube(
   const own = (i: number): Bounds => bounds[i] ?? { lower: cells[i]!.value, upper: cells[i]!.value };
   // What the public rules alone tell of any cell, as if nothing were published.
   const prior = (i: number): Bounds => priorBounds(cells[i]!, statuses.get(cells[i]!.id) ?? { status: 'published' }, resolved);
-  const values = cells.map((c) => c.value);
   // The yardstick of each suppressed cell: the rules, narrowed by what published extremes entail.
   const entailed = entailedValues(structure, cells, suppressed.map((s) => !s));
   const known = (i: number): Bounds => {
