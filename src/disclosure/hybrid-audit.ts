@@ -36,6 +36,7 @@
 import type { Bounds } from './audit-bounds.js';
 import { type CubeStructure, buildStructure } from './cube-structure.js';
 import type { Cell } from './cube.js';
+import { CoreNetwork } from './network-audit.js';
 import { treeIntervals, treeParents } from './tree-audit.js';
 
 /** A constraint of the core with hanging parts. */
@@ -115,6 +116,13 @@ export class HangingSubtrees {
   }
 
   private coreCache?: { structure: CubeStructure; slot: Int32Array };
+  private networkCache?: { network: CoreNetwork | undefined };
+
+  /** The core as a flow network (network-audit.ts), when it is one. Recognised once. */
+  network(cellCount: number): CoreNetwork | undefined {
+    this.networkCache ??= { network: CoreNetwork.recognise(this.core, cellCount + this.attachments.length) };
+    return this.networkCache.network;
+  }
 
   /**
    * The core as a cube of its own: its cells, then one cell per attachment for t_a (index

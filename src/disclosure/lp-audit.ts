@@ -5,7 +5,8 @@
  *
  * Scaling: a tree-shaped cube needs no LP at all (tree-audit.ts). Any other cube is split into the
  * subtrees hanging off it and its crossed core (hybrid-audit.ts): the hanging cells get the exact
- * tree passes, the core cells LPs. Published cells are constants, so each LP only needs the
+ * tree passes, the core cells max-flow when the core is a network (geography × age bands is one;
+ * network-audit.ts), and LPs otherwise. Published cells are constants, so each LP only needs the
  * suppressed core cells connected to the audited one through shared constraints (its component).
  * Core cells whose interval is already proved wide by a feasible move of the table (audit-bounds.ts)
  * skip the LPs; their reported interval is that proved inner interval (`method: 'direction'`), the
@@ -27,9 +28,10 @@ export interface CellInterval {
   upper: number;
   /**
    * `tree`: exact, from the two passes of tree-audit.ts (a tree-shaped cube, or a subtree hanging off
-   * a crossed one); `lp`: exact, two LPs; `direction`: an inner interval.
+   * a crossed one); `lp`: exact, two LPs; `flow`: exact, max-flow on a core that is a network
+   * (network-audit.ts); `direction`: an inner interval.
    */
-  method: 'lp' | 'direction' | 'tree';
+  method: 'lp' | 'direction' | 'tree' | 'flow';
   /** Why it fails; absent when the cell passes. */
   failure?: 'width' | 'upper';
 }
@@ -52,13 +54,38 @@ export interface AuditOptions {
   method?: 'fast' | 'lp';
   /** A `performance.now()` instant after which the audit gives up (AuditDeadlineExceeded). */
   deadline?: number;
-  /** The cube's structure, when the caller audits the same cube repeatedly (built otherwise). */
-  structure?: CubeStructure;
+  /** What the cube's shape alone gives, when the caller audits the same cube repeatedly. */
+  plan?: AuditPlan;
   /**
    * Intervals of LPs solved before, by their full text: the rounds of one protection re-audit a cube
    * that changed only where cells were added, so most components come back unchanged.
    */
   lpCache?: Map<string, Bounds>;
+}
+
+/**
+ * What the audit of one cube derives from its shape alone — its structure, whether it is a tree, its
+ * hanging subtrees and core network — built once and reused by every round of a protection.
+ */
+export class AuditPlan {
+  private tree?: { parents: Int32Array | undefined };
+  private hanging?: HangingSubtrees;
+
+  constructor(
+    private readonly cells: readonly Cell[],
+    readonly structure: CubeStructure,
+  ) {}
+
+  /** Parent constraint of each cell when the cube is a tree, else undefined. */
+  get parents(): Int32Array | undefined {
+    this.tree ??= { parents: treeParents(this.structure) };
+    return this.tree.parents;
+  }
+
+  get split(): HangingSubtrees {
+    this.hanging ??= new HangingSubtrees(this.structure, this.cells);
+    return this.hanging;
+  }
 }
 
 /** The audit ran out of its time budget: its cube cannot be shown to be safe, so it is not released. */
@@ -84,7 +111,8 @@ export async function auditCube(
 ): Promise<AuditResult> {
   const resolved = resolveRules(rules);
   if (options.deadline !== undefined && performance.now() >= options.deadline) throw new AuditDeadlineExceeded();
-  const structure = options.structure ?? buildStructure(cells, constraints);
+  const plan = options.plan ?? new AuditPlan(cells, buildStructure(cells, constraints));
+  const structure = plan.structure;
   const suppressed = cells.map((c) => (statuses.get(c.id)?.status ?? 'published') !== 'published');
   const bounds: (Bounds | undefined)[] = cells.map((cell, i) =>
     suppressed[i] ? priorBounds(cell, statuses.get(cell.id)!, resolved) : undefined,
@@ -106,7 +134,7 @@ export async function auditCube(
   let nextYield = 0;
   let highsNow: Highs | undefined;
 
-  const parentOf = fast ? treeParents(structure) : undefined;
+  const parentOf = fast ? plan.parents : undefined;
   if (parentOf) {
     const exact = treeIntervals(structure, parentOf, cells.map((_, i) => own(i)));
     // What the rules alone tell, every cell unknown: no suppression pattern can do better than that.
@@ -131,7 +159,7 @@ export async function auditCube(
   }
 
   // A crossed cube: tree passes for the hanging subtrees, LPs for the core (hybrid-audit.ts).
-  const split = new HangingSubtrees(structure, cells);
+  const split = plan.split;
   const n = cells.length;
   const attachments = split.attachments;
   const unbounded: Bounds = { lower: -Infinity, upper: Infinity };
@@ -157,26 +185,34 @@ export async function auditCube(
     else if (suppressed[a.total]) lpObjectives.add(a.total);
   });
   const coreSuppressed = cells.flatMap((_, i) => (suppressed[i] && !split.hanging[i] ? [i] : []));
-  const probed = coreSuppressed.filter((i) => !lpObjectives.has(i));
-  // Feasible moves of the core alone, t_a within what its subtrees allow: any such core table
-  // completes to a whole one (hybrid-audit.ts), and the core has far fewer columns than the cube.
-  const core = probed.length > 0 ? split.coreStructure(cells) : undefined;
-  const probe = core && coreProbe(core.structure, core.slot);
-  for (const i of probed) {
-    const cell = cells[i]!;
-    const interval: CellInterval = { id: cell.id, ...rounded(cell, probe!.inner(core!.slot[i]!)), method: 'direction' };
-    if (!judge(cell, statuses.get(cell.id)!, interval, known(i), resolved)) byCell[i] = interval;
-    else lpObjectives.add(i);
-  }
-
   const exactOf = new Map<number, Bounds>();
-  if (lpObjectives.size > 0) {
-    const lps = new ComponentLps((highsNow = await loadSolver()), system, options.lpCache);
-    for (const j of lpObjectives) exactOf.set(j, await exactInterval(lps, j));
-  }
-  for (const i of coreSuppressed) {
-    const exact = exactOf.get(i);
-    if (exact) await judged(i, { id: cells[i]!.id, ...rounded(cells[i]!, exact), method: 'lp' });
+  const network = split.network(n);
+  if (network) {
+    // A network core: every interval exactly, by max-flow, and no LP at all (network-audit.ts).
+    const wanted = [...new Set([...coreSuppressed, ...lpObjectives])];
+    for (const [j, b] of network.intervals(system, wanted.filter((j) => network.covers(j)))) exactOf.set(j, b);
+    for (const j of wanted) if (!network.covers(j)) exactOf.set(j, system.unknown(j) ? system.bounds(j) : { lower: system.value(j), upper: system.value(j) });
+    for (const i of coreSuppressed) await judged(i, { id: cells[i]!.id, ...rounded(cells[i]!, exactOf.get(i)!), method: 'flow' });
+  } else {
+    const probed = coreSuppressed.filter((i) => !lpObjectives.has(i));
+    // Feasible moves of the core alone, t_a within what its subtrees allow: any such core table
+    // completes to a whole one (hybrid-audit.ts), and the core has far fewer columns than the cube.
+    const core = probed.length > 0 ? split.coreStructure(cells) : undefined;
+    const probe = core && coreProbe(core.structure, core.slot);
+    for (const i of probed) {
+      const cell = cells[i]!;
+      const interval: CellInterval = { id: cell.id, ...rounded(cell, probe!.inner(core!.slot[i]!)), method: 'direction' };
+      if (!judge(cell, statuses.get(cell.id)!, interval, known(i), resolved)) byCell[i] = interval;
+      else lpObjectives.add(i);
+    }
+    if (lpObjectives.size > 0) {
+      const lps = new ComponentLps((highsNow = await loadSolver()), system, options.lpCache);
+      for (const j of lpObjectives) exactOf.set(j, await exactInterval(lps, j));
+    }
+    for (const i of coreSuppressed) {
+      const exact = exactOf.get(i);
+      if (exact) await judged(i, { id: cells[i]!.id, ...rounded(cells[i]!, exact), method: 'lp' });
+    }
   }
 
   const sumInterval = (m: number): Bounds => {
@@ -250,7 +286,7 @@ export async function auditCube(
   /** Records an exact LP interval with its verdict. */
   async function judged(i: number, interval: CellInterval): Promise<void> {
     const cell = cells[i]!;
-    lpCells++;
+    if (interval.method === 'lp') lpCells++;
     let failure = judge(cell, statuses.get(cell.id)!, interval, known(i), resolved);
     if (failure === 'upper' && interval.upper >= (await rulesOnlyUpper(i))) failure = undefined;
     if (failure) interval.failure = failure;

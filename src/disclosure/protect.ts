@@ -7,7 +7,7 @@
 import { type Cell, type CellStatus, type Constraint, type Decisions, type ProtectionRules, type SuppressionRule, resolveRules, validateCube } from './cube.js';
 import { buildStructure } from './cube-structure.js';
 import type { Bounds } from './audit-bounds.js';
-import { AuditDeadlineExceeded, type CellInterval, auditCube } from './lp-audit.js';
+import { AuditDeadlineExceeded, AuditPlan, type CellInterval, auditCube } from './lp-audit.js';
 import { primarySuppression } from './primary-rules.js';
 import { planSecondary, secondarySuppression } from './secondary-suppression.js';
 
@@ -73,6 +73,7 @@ export async function protectCube(
   const primary = timed('primary', () => primarySuppression(cells, resolved));
   const structure = buildStructure(cells, constraints);
   const plan = planSecondary(cells, constraints);
+  const auditPlan = new AuditPlan(cells, structure);
   const forced = new Set<string>();
   const maxRounds = options.maxRounds ?? 40;
   let decisions: Decisions = primary;
@@ -89,7 +90,7 @@ export async function protectCube(
     const start = performance.now();
     let audit;
     try {
-      audit = await auditCube(cells, constraints, decisions, resolved, deadline === undefined ? { lpCache, structure } : { deadline, lpCache, structure });
+      audit = await auditCube(cells, constraints, decisions, resolved, deadline === undefined ? { lpCache, plan: auditPlan } : { deadline, lpCache, plan: auditPlan });
     } catch (error) {
       if (!(error instanceof AuditDeadlineExceeded)) throw error;
       timings.audit += (performance.now() - start) / 1000;
