@@ -108,6 +108,39 @@ describe('the hybrid audit of crossed cubes', () => {
     expect(fast.lpCells).toBe(0);
   });
 
+  it('exempts, on a network core, an upper bound the public rules alone imply — and only that', async () => {
+    // Buurt b (9 people, primary) has bands y = 8 and o = 1, both primary, and two streets. Anyone
+    // knows b ≤ 9 and o ≥ 1, so y ≤ 8 is no disclosure; c's bands, published, give nothing more.
+    const values: [string, number][] = [
+      ['g', 40], ['g|y', 30], ['g|o', 10],
+      ['b', 9], ['b|y', 8], ['b|o', 1],
+      ['c', 31], ['c|y', 22], ['c|o', 9],
+      ['s1', 5], ['s2', 4],
+    ];
+    const cells = values.map(([id, value]) => ({ id, value }));
+    const constraints = [
+      { total: 'g', parts: ['b', 'c'] },
+      { total: 'g', parts: ['g|y', 'g|o'] },
+      { total: 'b', parts: ['b|y', 'b|o'] },
+      { total: 'c', parts: ['c|y', 'c|o'] },
+      { total: 'g|y', parts: ['b|y', 'c|y'] },
+      { total: 'g|o', parts: ['b|o', 'c|o'] },
+      { total: 'b', parts: ['s1', 's2'] },
+    ];
+    const hidden = (ids: string[]): Map<string, CellDecision> =>
+      new Map(cells.map((c) => [c.id, ids.includes(c.id) ? { status: 'primary', rule: 'count<k' } : { status: 'published' }]));
+    const exempt = await expectOracle(cells, constraints, hidden(['b', 'b|y', 'b|o', 'c', 'c|y', 'c|o', 's1', 's2']));
+    const y = exempt.intervals.find((x) => x.id === 'b|y')!;
+    expect([y.method, y.upper, y.failure]).toEqual(['flow', 8, undefined]);
+    // With b|o = 1 published, the rules alone (no rule bounds a published cell from below) allow y up
+    // to 9; it is the table that says 8, its value: the primary cell fails — as the LP audit says too.
+    const told = hidden(['b', 'b|y', 'c', 'c|y', 'c|o', 's1', 's2']);
+    const pinned = await auditCube(cells, constraints, told, { k: K });
+    expect(pinned.intervals.find((x) => x.id === 'b|y')).toMatchObject({ method: 'flow', upper: 8, failure: 'upper' });
+    expect(pinned.lpSolves).toBe(0);
+    expect((await auditCube(cells, constraints, told, { k: K }, { method: 'lp' })).failures.map((x) => [x.id, x.failure])).toContainEqual(['b|y', 'upper']);
+  });
+
   it('falls back to LPs for a core that is no network: a three-way table', async () => {
     // x_ijk for i, j, k in {1, 2}, with every two-way margin and the grand total: each cell lies in
     // three independent constraints, which no network can hold.

@@ -133,6 +133,7 @@ export async function auditCube(
   let lpSolves = 0;
   let nextYield = 0;
   let highsNow: Highs | undefined;
+  let rulesOnlyFlow: ((i: number) => number) | undefined;
 
   const parentOf = fast ? plan.parents : undefined;
   if (parentOf) {
@@ -192,6 +193,11 @@ export async function auditCube(
     const wanted = [...new Set([...coreSuppressed, ...lpObjectives])];
     for (const [j, b] of network.intervals(system, wanted.filter((j) => network.covers(j)))) exactOf.set(j, b);
     for (const j of wanted) if (!network.covers(j)) exactOf.set(j, system.unknown(j) ? system.bounds(j) : { lower: system.value(j), upper: system.value(j) });
+    // The rules alone, for the "upper bound is just the rule" exemption: the same network with
+    // nothing published, every cell within its public bounds and t_a within what its subtrees allow.
+    const rulesSums = split.intervals(prior, () => unbounded);
+    const rulesSystem: LpSystem = { ...system, unknown: () => true, bounds: (j) => (j < n ? prior(j) : rulesSums.sum(j - n)) };
+    rulesOnlyFlow = (i) => (network.covers(i) ? network.intervals(rulesSystem, [i]).get(i)!.upper : prior(i).upper);
     for (const i of coreSuppressed) await judged(i, { id: cells[i]!.id, ...rounded(cells[i]!, exactOf.get(i)!), method: 'flow' });
   } else {
     const probed = coreSuppressed.filter((i) => !lpObjectives.has(i));
@@ -296,10 +302,12 @@ export async function auditCube(
   /**
    * An upper bound equal to the value is no disclosure when the public rules alone imply it (a total
    * of 9 flagged primary with a primary part ≥ 1 bounds the other part by 8, whatever is published).
-   * Over the cell's own constraints only, with no cell published: fewer constraints give a bound at
-   * least as high as the rules-only one, so this errs towards failing.
+   * On a network core exactly, by max-flow with nothing published; otherwise by an LP over the cell's
+   * own constraints only: fewer constraints give a bound at least as high as the rules-only one, so
+   * this errs towards failing.
    */
   async function rulesOnlyUpper(s: number): Promise<number> {
+    if (rulesOnlyFlow) return Math.floor(rulesOnlyFlow(s) + EPS);
     highsNow ??= await loadSolver();
     const ownConstraints = structure.constraintsByCell[s]!.map((c) => structure.constraints[c]!);
     const nonePublished: LpSystem = { constraints: ownConstraints, size: cells.length, unknown: () => true, value: (j) => cells[j]!.value, bounds: prior };
