@@ -37,9 +37,12 @@ export interface ChainEdge {
 interface Chain {
   /** The nodes the chain ends at (degree ≠ 2, or OPEN). */
   ends: [number, number];
-  members: number[];
-  /** Protected identities on the chain. */
-  guarded: Set<number>;
+  /** Members as a linked list through `next`, and how many. */
+  first: number;
+  last: number;
+  size: number;
+  /** Protected identities on the chain (null: none). */
+  guarded: Set<number> | null;
   singleton: boolean;
 }
 
@@ -48,7 +51,8 @@ export class ChainGraph {
   private readonly degree: Int32Array;
   private readonly incident: number[][];
   private readonly root: Int32Array;
-  private readonly chains = new Map<number, Chain>();
+  private readonly next: Int32Array;
+  private readonly chains: (Chain | undefined)[];
 
   /**
    * @param protectedIdentities identity → whether it is a singleton, for every protected identity.
@@ -57,22 +61,32 @@ export class ChainGraph {
   constructor(
     nodeCount: number,
     private readonly edges: readonly ChainEdge[],
-    private readonly protectedIdentities: ReadonlyMap<number, boolean>,
+    protectedIdentities: ReadonlyMap<number, boolean>,
   ) {
     this.live = new Uint8Array(edges.length).fill(1);
     this.degree = new Int32Array(nodeCount);
     this.incident = Array.from({ length: nodeCount }, () => []);
     this.root = new Int32Array(edges.length);
+    this.next = new Int32Array(edges.length).fill(-1);
+    this.chains = new Array<Chain | undefined>(edges.length);
     edges.forEach((edge, e) => {
       this.root[e] = e;
-      const guarded = new Set<number>();
       const singleton = protectedIdentities.get(edge.identity);
-      if (singleton !== undefined) guarded.add(edge.identity);
-      this.chains.set(e, { ends: [edge.upper, edge.lower], members: [e], guarded, singleton: singleton ?? false });
-      for (const node of [edge.upper, edge.lower]) {
-        if (node === OPEN) continue;
-        this.degree[node]!++;
-        this.incident[node]!.push(e);
+      this.chains[e] = {
+        ends: [edge.upper, edge.lower],
+        first: e,
+        last: e,
+        size: 1,
+        guarded: singleton === undefined ? null : new Set([edge.identity]),
+        singleton: singleton ?? false,
+      };
+      if (edge.upper !== OPEN) {
+        this.degree[edge.upper]!++;
+        this.incident[edge.upper]!.push(e);
+      }
+      if (edge.lower !== OPEN) {
+        this.degree[edge.lower]!++;
+        this.incident[edge.lower]!.push(e);
       }
     });
     for (let node = 0; node < nodeCount; node++) {
@@ -91,11 +105,11 @@ export class ChainGraph {
   /** Why publishing edge e would disclose a protected cell, or undefined when it is safe. */
   wouldReject(e: number): SecondaryRule | undefined {
     const r = this.find(e);
-    const chain = this.chains.get(r)!;
-    if (chain.guarded.size > 0) return 'secondary:linear';
+    const chain = this.chains[r]!;
+    if (chain.guarded) return 'secondary:linear';
     for (const end of chain.ends) {
       const pair = this.joinedAt(end, r);
-      if (pair && violates(this.chains.get(pair[0])!, this.chains.get(pair[1])!)) return 'secondary:singleton';
+      if (pair && violates(this.chains[pair[0]]!, this.chains[pair[1]]!)) return 'secondary:singleton';
     }
     return undefined;
   }
@@ -103,17 +117,19 @@ export class ChainGraph {
   /** Publishes edge e: removes its chain from H and returns the chain's edges (all now known). */
   remove(e: number): number[] {
     const r = this.find(e);
-    const chain = this.chains.get(r)!;
+    const chain = this.chains[r]!;
     const pairs = chain.ends.map((end) => [end, this.joinedAt(end, r)] as const);
-    for (const m of chain.members) {
+    const members: number[] = [];
+    for (let m = chain.first; m >= 0; m = this.next[m]!) {
+      members.push(m);
       this.live[m] = 0;
       const edge = this.edges[m]!;
       if (edge.upper !== OPEN) this.degree[edge.upper]!--;
       if (edge.lower !== OPEN) this.degree[edge.lower]!--;
     }
-    this.chains.delete(r);
+    this.chains[r] = undefined;
     for (const [end, pair] of pairs) if (pair) this.join(this.find(pair[0]), this.find(pair[1]), end);
-    return chain.members;
+    return members;
   }
 
   /** The chains of the two edges left at `node` if chain r (ending there) were removed and two remain. */
@@ -134,16 +150,20 @@ export class ChainGraph {
   }
 
   private join(x: number, y: number, at: number): void {
-    const a = this.chains.get(x)!;
-    const b = this.chains.get(y)!;
-    const [big, small, keep, drop] = a.members.length >= b.members.length ? [a, b, x, y] : [b, a, y, x];
-    const ends: [number, number] = [otherEnd(a, at), otherEnd(b, at)];
-    for (const m of small.members) big.members.push(m);
-    for (const g of small.guarded) big.guarded.add(g);
+    const a = this.chains[x]!;
+    const b = this.chains[y]!;
+    const [big, small, keep, drop] = a.size >= b.size ? [a, b, x, y] : [b, a, y, x];
+    big.ends = [otherEnd(a, at), otherEnd(b, at)];
+    this.next[big.last] = small.first;
+    big.last = small.last;
+    big.size += small.size;
+    if (small.guarded) {
+      if (big.guarded) for (const g of small.guarded) big.guarded.add(g);
+      else big.guarded = small.guarded;
+    }
     big.singleton ||= small.singleton;
-    big.ends = ends;
     this.root[drop] = keep;
-    this.chains.delete(drop);
+    this.chains[drop] = undefined;
   }
 
   private find(e: number): number {
@@ -168,7 +188,7 @@ function otherEnd(chain: Chain, at: number): number {
 /** A joined chain with a singleton and another protected identity lets that person derive it. */
 function violates(a: Chain, b: Chain): boolean {
   if (!a.singleton && !b.singleton) return false;
-  let size = a.guarded.size;
-  for (const g of b.guarded) if (!a.guarded.has(g)) size++;
+  let size = a.guarded?.size ?? 0;
+  for (const g of b.guarded ?? []) if (!a.guarded?.has(g)) size++;
   return size >= 2;
 }

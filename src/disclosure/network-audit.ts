@@ -199,6 +199,11 @@ export class CoreNetwork {
     const to = (e: number): number => (e % 2 === 0 ? this.head[e >> 1]! : this.tail[e >> 1]!);
 
     const result = new Map<number, Bounds>();
+    // One residual array for all queries; each query undoes what it pushed.
+    const residual = Float64Array.from(capacity);
+    const via = new Int32Array(this.nodeCount);
+    const queue = new Int32Array(this.nodeCount);
+    const touched: number[] = [];
     for (const i of objectives) {
       const a = this.arcOf[i]!;
       const x = flow[a]!;
@@ -217,35 +222,45 @@ export class CoreNetwork {
     function maxFlow(s: number, t: number, skip: number, enough: number): number {
       if (enough === 0) return 0;
       if (s === t) return Infinity;
-      const residual = Float64Array.from(capacity);
       residual[2 * skip] = 0;
       residual[2 * skip + 1] = 0;
-      const via = new Int32Array(out.length);
       let total = 0;
       while (total < enough) {
         via.fill(-1);
         via[s] = -2;
-        const queue = [s];
-        for (let q = 0; q < queue.length && via[t] === -1; q++) {
+        queue[0] = s;
+        let size = 1;
+        for (let q = 0; q < size && via[t] === -1; q++) {
           for (const e of out[queue[q]!]!) {
             const next = to(e);
             if (residual[e]! > 0 && via[next] === -1) {
               via[next] = e;
-              queue.push(next);
+              queue[size++] = next;
             }
           }
         }
         if (via[t] === -1) break;
         let push = Infinity;
         for (let node = t; node !== s; node = from(via[node]!)) push = Math.min(push, residual[via[node]!]!);
-        if (push === Infinity) return Infinity;
+        if (push === Infinity) {
+          total = Infinity;
+          break;
+        }
         for (let node = t; node !== s; node = from(via[node]!)) {
           const e = via[node]!;
           residual[e]! -= push;
           residual[e ^ 1]! += push;
+          touched.push(e);
         }
         total += push;
       }
+      for (const e of touched) {
+        residual[e] = capacity[e]!;
+        residual[e ^ 1] = capacity[e ^ 1]!;
+      }
+      touched.length = 0;
+      residual[2 * skip] = capacity[2 * skip]!;
+      residual[2 * skip + 1] = capacity[2 * skip + 1]!;
       return total;
     }
   }

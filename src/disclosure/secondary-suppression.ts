@@ -78,6 +78,7 @@ export interface SecondaryPlan {
 }
 
 export function planSecondary(cells: readonly Cell[], constraints: readonly Constraint[]): SecondaryPlan {
+  validateCube(cells, constraints);
   const index = new Map(cells.map((c, i) => [c.id, i]));
   const indexed = constraints.map((c) => ({ total: index.get(c.total)!, parts: c.parts.map((p) => index.get(p)!) }));
   refuseCycles(cells, indexed);
@@ -147,7 +148,7 @@ export function secondarySuppression(
   primary: Decisions,
   options: SecondaryOptions = {},
 ): Decisions {
-  validateCube(cells, constraints);
+  // A plan was made from a validated cube; without one, validate here.
   const plan = options.plan ?? planSecondary(cells, constraints);
   const forced = new Set(options.forced ?? []);
   const singletons = options.singletonProtection ?? true;

@@ -35,26 +35,7 @@ export function treeParents(structure: CubeStructure): Int32Array | undefined {
  */
 export function treeIntervals(structure: CubeStructure, parentOf: Int32Array, bounds: readonly Bounds[]): Bounds[] {
   const cells = structure.ids.length;
-  const childConstraint = new Int32Array(cells).fill(-1);
-  structure.constraints.forEach((c, n) => {
-    childConstraint[c.total] = n;
-  });
-
-  // Post-order over the forest: parts before their total.
-  const order: number[] = [];
-  const roots: number[] = [];
-  for (let i = 0; i < cells; i++) if (parentOf[i] === -1) roots.push(i);
-  const stack: [number, boolean][] = roots.map((r) => [r, false]);
-  while (stack.length > 0) {
-    const [i, expanded] = stack.pop()!;
-    if (expanded) {
-      order.push(i);
-      continue;
-    }
-    stack.push([i, true]);
-    const n = childConstraint[i]!;
-    if (n >= 0) for (const part of structure.constraints[n]!.parts) stack.push([part, false]);
-  }
+  const { childConstraint, order } = postOrder(structure, parentOf);
 
   // Bottom-up: what each subtree allows for its root.
   const down: Bounds[] = bounds.map((b) => ({ ...b }));
@@ -95,6 +76,34 @@ export function treeIntervals(structure: CubeStructure, parentOf: Int32Array, bo
     };
     result[i] = intersect(own, outside, structure.ids[i]!);
   }
+  return result;
+}
+
+/** The constraint each cell is the total of, and a post-order of the forest (parts before their total); once per structure. */
+const orders = new WeakMap<CubeStructure, { childConstraint: Int32Array; order: Int32Array }>();
+function postOrder(structure: CubeStructure, parentOf: Int32Array): { childConstraint: Int32Array; order: Int32Array } {
+  const known = orders.get(structure);
+  if (known) return known;
+  const cells = structure.ids.length;
+  const childConstraint = new Int32Array(cells).fill(-1);
+  structure.constraints.forEach((c, n) => {
+    childConstraint[c.total] = n;
+  });
+  const order: number[] = [];
+  const stack: [number, boolean][] = [];
+  for (let i = 0; i < cells; i++) if (parentOf[i] === -1) stack.push([i, false]);
+  while (stack.length > 0) {
+    const [i, expanded] = stack.pop()!;
+    if (expanded) {
+      order.push(i);
+      continue;
+    }
+    stack.push([i, true]);
+    const n = childConstraint[i]!;
+    if (n >= 0) for (const part of structure.constraints[n]!.parts) stack.push([part, false]);
+  }
+  const result = { childConstraint, order: Int32Array.from(order) };
+  orders.set(structure, result);
   return result;
 }
 
