@@ -81,12 +81,14 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
        (array_agg(base.n::float8 ORDER BY base.n DESC) FILTER (WHERE base.n > 0))[1:2] AS top`
     : '';
   const y = bind(year);
+  // With a breakdown, the same pass also counts per category (arrays in category order).
+  const categories = spec.breakdown ? categoryArrays(spec.breakdown, bind) : '';
   const sql = `
     WITH base AS (${base}),
     rolled AS (
       SELECT g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code,
              GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code) AS grp,
-             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::${measure ? 'float8' : 'int'} AS n${amounts}
+             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::${measure ? 'float8' : 'int'} AS n${amounts}${categories}
       FROM geo_unit g LEFT JOIN base ON base.pc6 = g.code
       WHERE g.year = ${y} AND g.level = 'pc6'
       GROUP BY ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code)
@@ -95,7 +97,7 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
            CASE grp WHEN 0 THEN code WHEN 1 THEN street_code WHEN 3 THEN buurt_code WHEN 7 THEN wijk_code ELSE gemeente_code END AS code,
            CASE grp WHEN 0 THEN street_code WHEN 1 THEN buurt_code WHEN 3 THEN wijk_code WHEN 7 THEN gemeente_code ELSE NULL END AS parent,
            n, d${measure ? ', contributors, top' : ''}${spec.breakdown ? ', NULL::text AS category' : ''}
-    FROM rolled WHERE grp < 31${spec.breakdown ? categoryRows(spec.breakdown, y, bind) : ''}`;
+    FROM rolled WHERE grp < 31${spec.breakdown ? categoryRows(spec.breakdown, bind) : ''}`;
   return { sql, params };
 }
 
@@ -109,28 +111,28 @@ function categoryOf(breakdown: Breakdown, bind: (value: unknown) => string): str
   return `CASE ${arms.join(' ')} END`;
 }
 
+/** Numerator and denominator per category, as arrays in the breakdown's order (one FILTER each). */
+function categoryArrays(breakdown: Breakdown, bind: (value: unknown) => string): string {
+  const per = (column: 'n' | 'd'): string =>
+    `ARRAY[${breakdown.categories.map((c) => `coalesce(sum(base.${column}) FILTER (WHERE base.category = ${bind(c.id)}), 0)`).join(', ')}]::int[]`;
+  return `, ${per('n')} AS ns, ${per('d')} AS ds`;
+}
+
 /**
  * Every category of every unit from the gemeente down to the breakdown's finest level, zeros included:
- * one pass over the pc6 units with a count per category (FILTER), rolled up like the totals, then one
- * row per category (the arrays unnest in step).
+ * the per-category arrays of the same rollup as the totals, one row per category (the arrays unnest
+ * in step).
  */
-function categoryRows(breakdown: Breakdown, year: string, bind: (value: unknown) => string): string {
-  const finest = { buurt: 0, wijk: 1, gemeente: 3 }[breakdown.finestLevel];
+function categoryRows(breakdown: Breakdown, bind: (value: unknown) => string): string {
+  // ROLLUP groupings: 3 buurt, 7 wijk, 15 gemeente.
+  const finest = { buurt: 3, wijk: 7, gemeente: 15 }[breakdown.finestLevel];
   const ids = breakdown.categories.map((c) => bind(c.id));
-  const per = (column: 'n' | 'd'): string =>
-    `ARRAY[${ids.map((id) => `coalesce(sum(base.${column}) FILTER (WHERE base.category = ${id}), 0)`).join(', ')}]::int[]`;
   return `
     UNION ALL
-    SELECT CASE grp WHEN 0 THEN 'buurt' WHEN 1 THEN 'wijk' ELSE 'gemeente' END,
-           CASE grp WHEN 0 THEN buurt_code WHEN 1 THEN wijk_code ELSE gemeente_code END,
-           CASE grp WHEN 0 THEN wijk_code WHEN 1 THEN gemeente_code ELSE NULL END,
+    SELECT CASE grp WHEN 3 THEN 'buurt' WHEN 7 THEN 'wijk' ELSE 'gemeente' END,
+           CASE grp WHEN 3 THEN buurt_code WHEN 7 THEN wijk_code ELSE gemeente_code END,
+           CASE grp WHEN 3 THEN wijk_code WHEN 7 THEN gemeente_code ELSE NULL END,
            unnest(ns), unnest(ds), unnest(ARRAY[${ids.join(', ')}]::text[])
-    FROM (
-      SELECT g.gemeente_code, g.wijk_code, g.buurt_code,
-             GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code) AS grp, ${per('n')} AS ns, ${per('d')} AS ds
-      FROM geo_unit g LEFT JOIN base ON base.pc6 = g.code
-      WHERE g.year = ${year} AND g.level = 'pc6'
-      GROUP BY ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code)
-    ) banded
-    WHERE grp < 7 AND grp >= ${finest}`;
+    FROM rolled
+    WHERE grp IN (3, 7, 15) AND grp >= ${finest}`;
 }
