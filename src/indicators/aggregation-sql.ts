@@ -81,15 +81,27 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
        (array_agg(base.n::float8 ORDER BY base.n DESC) FILTER (WHERE base.n > 0))[1:2] AS top`
     : '';
   const y = bind(year);
-  // With a breakdown, the same pass also counts per category (arrays in category order).
-  const categories = spec.breakdown ? categoryArrays(spec.breakdown, bind) : '';
+  // Counts and rates are summed per pc6 first (a hash aggregate over the records), so the rollup sorts
+  // pc6 units, not people; with a breakdown, per category too. Magnitudes keep their contributions
+  // (the p% rule needs the largest), one row per household or person. The base is materialised: each
+  // record's attributes are read once, not once per category.
+  const categories = (spec.breakdown?.categories ?? []).map((c, i) => ({ i, id: bind(c.id) }));
+  const units = measure
+    ? 'base'
+    : `(SELECT base.pc6, sum(base.d) AS d, sum(base.n) AS n${categories
+        .map(({ i, id }) => `, sum(base.n) FILTER (WHERE base.category = ${id}) AS n${i}, sum(base.d) FILTER (WHERE base.category = ${id}) AS d${i}`)
+        .join('')}
+       FROM base GROUP BY base.pc6)`;
+  const perCategory = (column: 'n' | 'd'): string => `ARRAY[${categories.map(({ i }) => `coalesce(sum(u.${column}${i}), 0)`).join(', ')}]::int[]`;
   const sql = `
-    WITH base AS (${base}),
+    WITH base AS MATERIALIZED (${base}),
     rolled AS (
       SELECT g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code,
              GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code) AS grp,
-             coalesce(sum(base.d), 0)::int AS d, coalesce(sum(base.n), 0)::${measure ? 'float8' : 'int'} AS n${amounts}${categories}
-      FROM geo_unit g LEFT JOIN base ON base.pc6 = g.code
+             coalesce(sum(u.d), 0)::int AS d, coalesce(sum(u.n), 0)::${measure ? 'float8' : 'int'} AS n${amounts.replaceAll('base.', 'u.')}${
+               categories.length > 0 ? `, ${perCategory('n')} AS ns, ${perCategory('d')} AS ds` : ''
+             }
+      FROM geo_unit g LEFT JOIN ${units} u ON u.pc6 = g.code
       WHERE g.year = ${y} AND g.level = 'pc6'
       GROUP BY ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code)
     )
@@ -109,13 +121,6 @@ function categoryOf(breakdown: Breakdown, bind: (value: unknown) => string): str
     return `WHEN ${tests.length > 0 ? tests.join(' AND ') : 'true'} THEN ${bind(c.id)}`;
   });
   return `CASE ${arms.join(' ')} END`;
-}
-
-/** Numerator and denominator per category, as arrays in the breakdown's order (one FILTER each). */
-function categoryArrays(breakdown: Breakdown, bind: (value: unknown) => string): string {
-  const per = (column: 'n' | 'd'): string =>
-    `ARRAY[${breakdown.categories.map((c) => `coalesce(sum(base.${column}) FILTER (WHERE base.category = ${bind(c.id)}), 0)`).join(', ')}]::int[]`;
-  return `, ${per('n')} AS ns, ${per('d')} AS ds`;
 }
 
 /**
