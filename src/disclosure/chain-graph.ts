@@ -114,6 +114,13 @@ export class ChainGraph {
     return undefined;
   }
 
+  /** Protects edge e from now on (its chain holds its identity), as a singleton or not. */
+  guard(e: number, singleton: boolean): void {
+    const chain = this.chains[this.find(e)]!;
+    (chain.guarded ??= new Set()).add(this.edges[e]!.identity);
+    chain.singleton ||= singleton;
+  }
+
   /** Publishes edge e: removes its chain from H and returns the chain's edges (all now known). */
   remove(e: number): number[] {
     const r = this.find(e);

@@ -73,6 +73,8 @@ export interface SecondaryPlan {
   attachments: Attachment[];
   /** Tree graph: cube index of each hanging edge; edges after those are the t_a's, one per attachment. */
   hangingCells: number[];
+  /** The hanging edges in publication preference. */
+  hangingOrder: Int32Array;
   edges: ChainEdge[];
   nodeCount: number;
 }
@@ -139,7 +141,8 @@ export function planSecondary(cells: readonly Cell[], constraints: readonly Cons
     if (a.hangingParts.length === 1) identity.union(e, edgeOf[a.hangingParts[0]!]!);
   });
   edges.forEach((edge, e) => (edge.identity = identity.find(e)));
-  return { core, coreCells, coreStructure: buildStructure(coreCells, coreConstraints), attachments, hangingCells: hangingList, edges, nodeCount };
+  const hangingOrder = Int32Array.from(hangingList.keys()).sort((x, y) => publishFirst(cells[hangingList[x]!]!, cells[hangingList[y]!]!, 0, 0));
+  return { core, coreCells, coreStructure: buildStructure(coreCells, coreConstraints), attachments, hangingCells: hangingList, hangingOrder, edges, nodeCount };
 }
 
 export function secondarySuppression(
@@ -179,8 +182,8 @@ export function secondarySuppression(
     }
     return guarded;
   });
-  const before = new ChainGraph(plan.nodeCount, plan.edges, protectedIdentities);
-  const treeNeeds = plan.attachments.map((_, a) => before.wouldReject(hangingCount + a) !== undefined);
+  const graph = new ChainGraph(plan.nodeCount, plan.edges, protectedIdentities);
+  const treeNeeds = plan.attachments.map((_, a) => graph.wouldReject(hangingCount + a) !== undefined);
   const treeSingleton = plan.attachments.map((_, a) => protectedIdentities.get(plan.edges[hangingCount + a]!.identity) ?? false);
 
   // 2. The core, then the t_a's it can afford to reveal.
@@ -194,15 +197,7 @@ export function secondarySuppression(
     }
   });
 
-  // 3. The trees, with t_a known for a ∈ R and protected otherwise.
-  plan.attachments.forEach((attachment, a) => {
-    const e = hangingCount + a;
-    if (core.revealed.has(attachment.pseudo)) return;
-    const identity = plan.edges[e]!.identity;
-    const knownToSingleton = core.knownToSingleton.has(attachment.pseudo);
-    protectedIdentities.set(identity, (protectedIdentities.get(identity) ?? false) || knownToSingleton);
-  });
-  const graph = new ChainGraph(plan.nodeCount, plan.edges, protectedIdentities);
+  // 3. The trees, with t_a known for a ∈ R and protected otherwise (a singleton when one can work it out).
   const known = (members: number[]): void => {
     for (const m of members) {
       if (m >= hangingCount) continue;
@@ -212,13 +207,11 @@ export function secondarySuppression(
   };
   plan.attachments.forEach((attachment, a) => {
     if (core.revealed.has(attachment.pseudo)) known(graph.remove(hangingCount + a));
+    else graph.guard(hangingCount + a, core.knownToSingleton.has(attachment.pseudo));
   });
-  const order = plan.hangingCells
-    .map((i, e) => ({ i, e }))
-    .filter(({ e }) => !hangingProtected[e])
-    .sort((x, y) => publishFirst(cells[x.i]!, cells[y.i]!, 0, 0));
-  for (const { i, e } of order) {
-    if (!graph.isLive(e)) continue;
+  for (const e of plan.hangingOrder) {
+    const i = plan.hangingCells[e]!;
+    if (hangingProtected[e] || !graph.isLive(e)) continue;
     const rule = graph.wouldReject(e);
     if (rule) decisions.set(cells[i]!.id, { status: 'secondary', rule });
     else known(graph.remove(e));
