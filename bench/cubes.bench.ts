@@ -49,6 +49,7 @@ async function runScale(url: string, scale: number) {
         suppressed,
         secondary,
         secondary_share: Number((secondary / rows.length).toFixed(3)),
+        rounds: cube.summary.rounds,
         aggregation_seconds: Number(aggregation.toFixed(3)),
         full_seconds: Number(full.toFixed(3)),
       });

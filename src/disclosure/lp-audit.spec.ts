@@ -75,6 +75,27 @@ describe('auditCube', () => {
     expect(audit.failures).toEqual([]);
   });
 
+  it('measures the oracle against the whole table\'s rules too: a street with one pc6 unit', async () => {
+    // b = s + t with b = 9 and t = 1 primary: anyone knows s ≤ 8, and so p ≤ 8 for the one pc6 unit of
+    // s. The cell's own constraint (s = p) alone would leave p up to 9 and call the rule a disclosure.
+    const cells = [
+      { id: 'b', value: 9 },
+      { id: 's', value: 8 },
+      { id: 't', value: 1 },
+      { id: 'p', value: 8 },
+    ];
+    const constraints = [
+      { total: 'b', parts: ['s', 't'] },
+      { total: 's', parts: ['p'] },
+    ];
+    const statuses = new Map<string, CellDecision>(cells.map((c) => [c.id, { status: 'primary', rule: 'count<k' }]));
+    const fast = await auditCube(cells, constraints, statuses, { k: 10 });
+    const oracle = await auditCube(cells, constraints, statuses, { k: 10 }, { method: 'lp' });
+    expect(fast.failures).toEqual([]);
+    expect(oracle.failures).toEqual([]);
+    expect(oracle.intervals.find((x) => x.id === 'p')).toMatchObject({ upper: 8, method: 'lp' });
+  });
+
   it('fails a primary cell whose upper bound is its value, unless the rules alone say so', async () => {
     // 12 = a + b, both primary (3 and 9, so both in [1, 9]): each lies in [3, 9]. b's upper bound
     // equals its value, but it is the rule's own bound (k - 1), which everybody knows: passes.

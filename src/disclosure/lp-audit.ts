@@ -302,14 +302,15 @@ export async function auditCube(
   /**
    * An upper bound equal to the value is no disclosure when the public rules alone imply it (a total
    * of 9 flagged primary with a primary part ≥ 1 bounds the other part by 8, whatever is published).
-   * On a network core exactly, by max-flow with nothing published; otherwise by an LP over the cell's
-   * own constraints only: fewer constraints give a bound at least as high as the rules-only one, so
-   * this errs towards failing.
+   * On a network core exactly, by max-flow with nothing published; in the oracle (`lp`) exactly, by an
+   * LP over the whole table; otherwise by an LP over the cell's own constraints only: fewer
+   * constraints give a bound at least as high as the rules-only one, so this errs towards failing.
    */
   async function rulesOnlyUpper(s: number): Promise<number> {
     if (rulesOnlyFlow) return Math.floor(rulesOnlyFlow(s) + EPS);
     highsNow ??= await loadSolver();
-    const ownConstraints = structure.constraintsByCell[s]!.map((c) => structure.constraints[c]!);
+    // The oracle is exact: the whole table with nothing published, not a relaxation.
+    const ownConstraints = fast ? structure.constraintsByCell[s]!.map((c) => structure.constraints[c]!) : structure.constraints;
     const nonePublished: LpSystem = { constraints: ownConstraints, size: cells.length, unknown: () => true, value: (j) => cells[j]!.value, bounds: prior };
     const body = lpBody(ownConstraints, nonePublished, s);
     lpSolves++;
