@@ -159,7 +159,7 @@ export async function auditCube(
     return result();
   }
 
-  // A crossed cube: tree passes for the hanging subtrees, LPs for the core (hybrid-audit.ts).
+  // A crossed cube: tree passes for the hanging subtrees, max-flow or LPs for the core (hybrid-audit.ts).
   const split = plan.split;
   const n = cells.length;
   const attachments = split.attachments;
@@ -195,9 +195,15 @@ export async function auditCube(
     for (const j of wanted) if (!network.covers(j)) exactOf.set(j, system.unknown(j) ? system.bounds(j) : { lower: system.value(j), upper: system.value(j) });
     // The rules alone, for the "upper bound is just the rule" exemption: the same network with
     // nothing published, every cell within its public bounds and t_a within what its subtrees allow.
-    const rulesSums = split.intervals(prior, () => unbounded);
-    const rulesSystem: LpSystem = { ...system, unknown: () => true, bounds: (j) => (j < n ? prior(j) : rulesSums.sum(j - n)) };
-    rulesOnlyFlow = (i) => (network.covers(i) ? network.intervals(rulesSystem, [i]).get(i)!.upper : prior(i).upper);
+    let rulesSystem: LpSystem | undefined;
+    rulesOnlyFlow = (i) => {
+      if (!network.covers(i)) return prior(i).upper;
+      if (!rulesSystem) {
+        const rulesSums = split.intervals(prior, () => unbounded);
+        rulesSystem = { ...system, unknown: () => true, bounds: (j) => (j < n ? prior(j) : rulesSums.sum(j - n)) };
+      }
+      return network.intervals(rulesSystem, [i]).get(i)!.upper;
+    };
     for (const i of coreSuppressed) await judged(i, { id: cells[i]!.id, ...rounded(cells[i]!, exactOf.get(i)!), method: 'flow' });
   } else {
     const probed = coreSuppressed.filter((i) => !lpObjectives.has(i));

@@ -151,7 +151,7 @@ export function secondarySuppression(
   primary: Decisions,
   options: SecondaryOptions = {},
 ): Decisions {
-  // A plan was made from a validated cube; without one, validate here.
+  // planSecondary validates the cube; a plan passed in was made from a validated one.
   const plan = options.plan ?? planSecondary(cells, constraints);
   const forced = new Set(options.forced ?? []);
   const singletons = options.singletonProtection ?? true;
