@@ -35,7 +35,7 @@
  */
 import type { Bounds } from './audit-bounds.js';
 import { type CubeStructure, buildStructure } from './cube-structure.js';
-import type { Cell } from './cube.js';
+import type { Cell, Constraint } from './cube.js';
 import { CoreNetwork } from './network-audit.js';
 import { treeIntervals, treeParents } from './tree-audit.js';
 
@@ -66,25 +66,28 @@ export class HangingSubtrees {
    * replaced by the one index `cells.length + a` (the variable t_a).
    */
   readonly core: { total: number; parts: number[] }[] = [];
-  /** The hanging cells as a tree-shaped cube of their own, with t_a as the root above each attachment's parts. */
-  private readonly forest: CubeStructure;
-  private readonly forestParents: Int32Array;
   /** Forest index of each hanging cell (−1 for core cells); the roots come after the hanging cells. */
   private readonly slot: Int32Array;
   private readonly rootSlot: number[] = [];
+  /** The hanging cells as a tree-shaped cube of their own, with t_a as the root above each attachment's parts. */
+  private readonly forestCells: Cell[] = [];
+  private readonly forestConstraints: Constraint[] = [];
+  private forestCache?: { structure: CubeStructure; parents: Int32Array };
 
-  constructor(structure: CubeStructure, cells: readonly Cell[]) {
+  constructor(
+    readonly structure: CubeStructure,
+    cells: readonly Cell[],
+  ) {
     const count = structure.ids.length;
     this.hanging = hangingCells(structure);
     this.slot = new Int32Array(count).fill(-1);
-    const forestCells: Cell[] = [];
+    const { forestCells, forestConstraints } = this;
     for (let i = 0; i < count; i++) {
       if (!this.hanging[i]) continue;
       this.slot[i] = forestCells.length;
       forestCells.push(cells[i]!);
     }
     const taken = new Set(forestCells.map((c) => c.id));
-    const forestConstraints: { total: string; parts: string[] }[] = [];
     for (const [n, c] of structure.constraints.entries()) {
       const parts = c.parts.map((p) => structure.ids[p]!);
       if (this.hanging[c.total]) {
@@ -109,13 +112,20 @@ export class HangingSubtrees {
       forestCells.push({ id, value });
       forestConstraints.push({ total: id, parts: hangingParts.map((p) => structure.ids[p]!) });
     }
-    this.forest = buildStructure(forestCells, forestConstraints);
-    const parents = treeParents(this.forest);
-    if (!parents) throw new Error('hanging subtrees must form a forest');
-    this.forestParents = parents;
   }
 
-  private coreCache?: { structure: CubeStructure; slot: Int32Array };
+  /** The forest's own structure, built on first use (secondary suppression does not need it). */
+  private get forest(): { structure: CubeStructure; parents: Int32Array } {
+    if (!this.forestCache) {
+      const structure = buildStructure(this.forestCells, this.forestConstraints);
+      const parents = treeParents(structure);
+      if (!parents) throw new Error('hanging subtrees must form a forest');
+      this.forestCache = { structure, parents };
+    }
+    return this.forestCache;
+  }
+
+  private coreCache?: { cells: Cell[]; structure: CubeStructure; slot: Int32Array };
   private networkCache?: { network: CoreNetwork | undefined };
 
   /** The core as a flow network (network-audit.ts), when it is one. Recognised once. */
@@ -125,11 +135,11 @@ export class HangingSubtrees {
   }
 
   /**
-   * The core as a cube of its own: its cells, then one cell per attachment for t_a (index
-   * `coreCells + a`), with the core constraints. `slot` maps a cube index (or `cells.length + a` for
-   * t_a) to its index there, −1 for hanging cells. Built once.
+   * The core as a cube of its own: its cells in cube order, then one cell per attachment for t_a,
+   * with the core constraints. `slot` maps a cube index (or `cells.length + a` for t_a) to its index
+   * there, −1 for hanging cells. Built once.
    */
-  coreStructure(cells: readonly Cell[]): { structure: CubeStructure; slot: Int32Array } {
+  coreStructure(cells: readonly Cell[]): { cells: Cell[]; structure: CubeStructure; slot: Int32Array } {
     if (this.coreCache) return this.coreCache;
     const n = cells.length;
     const slot = new Int32Array(n + this.attachments.length).fill(-1);
@@ -143,7 +153,7 @@ export class HangingSubtrees {
     });
     const id = (j: number): string => coreCells[slot[j]!]!.id;
     const constraints = this.core.map((c) => ({ total: id(c.total), parts: c.parts.map(id) }));
-    this.coreCache = { structure: buildStructure(coreCells, constraints), slot };
+    this.coreCache = { cells: coreCells, structure: buildStructure(coreCells, constraints), slot };
     return this.coreCache;
   }
 
@@ -152,20 +162,21 @@ export class HangingSubtrees {
    * own and of each t_a from the core (unbounded: what the subtrees alone allow, Σ D_j).
    */
   intervals(bounds: (i: number) => Bounds, sumBounds: (a: number) => Bounds): HangingIntervals {
-    const forestBounds: Bounds[] = new Array<Bounds>(this.forest.ids.length);
+    const forest = this.forest;
+    const forestBounds: Bounds[] = new Array<Bounds>(forest.structure.ids.length);
     this.slot.forEach((s, i) => {
       if (s >= 0) forestBounds[s] = bounds(i);
     });
     this.rootSlot.forEach((s, a) => {
       forestBounds[s] = sumBounds(a);
     });
-    const result = treeIntervals(this.forest, this.forestParents, forestBounds);
+    const result = treeIntervals(forest.structure, forest.parents, forestBounds);
     return { cell: (i) => result[this.slot[i]!]!, sum: (a) => result[this.rootSlot[a]!]! };
   }
 }
 
 /** Marks the cells that hang: a part once, a total at most once, all parts hanging (parts first). */
-export function hangingCells(structure: Pick<CubeStructure, 'ids' | 'constraints'>): Uint8Array {
+function hangingCells(structure: CubeStructure): Uint8Array {
   const count = structure.ids.length;
   // The one constraint a cell is a part of / the total of: −1 none, −2 several.
   const partOf = new Int32Array(count).fill(-1);

@@ -19,6 +19,8 @@ import { type CubeStructure, buildStructure } from './cube-structure.js';
 import { type Bounds, DirectionProbe, entailedValues, priorBounds } from './audit-bounds.js';
 import { type Cell, type CellDecision, type Constraint, type ProtectionRules, type ResolvedRules, isMagnitude, resolveRules } from './cube.js';
 import { HangingSubtrees } from './hybrid-audit.js';
+import type { LinearSystem } from './network-audit.js';
+import { UnionFind } from './union-find.js';
 import { loadSolver, solveLp } from './solver.js';
 import { treeIntervals, treeParents } from './tree-audit.js';
 
@@ -146,7 +148,7 @@ export async function auditCube(
 
   if (!fast) {
     // The oracle: two LPs over the whole component of every suppressed cell.
-    const cellSystem: LpSystem = {
+    const cellSystem: LinearSystem = {
       constraints: structure.constraints,
       size: cells.length,
       unknown: (j) => suppressed[j]!,
@@ -168,7 +170,7 @@ export async function auditCube(
   const subtreeSums = split.intervals(own, () => unbounded);
   // t_a is a constant when all hanging parts are published.
   const sumUnknown = attachments.map((a) => a.hangingParts.some((j) => suppressed[j]));
-  const system: LpSystem = {
+  const system: LinearSystem = {
     constraints: split.core,
     size: n + attachments.length,
     unknown: (j) => (j < n ? suppressed[j]! : sumUnknown[j - n]!),
@@ -195,7 +197,7 @@ export async function auditCube(
     for (const j of wanted) if (!network.covers(j)) exactOf.set(j, system.unknown(j) ? system.bounds(j) : { lower: system.value(j), upper: system.value(j) });
     // The rules alone, for the "upper bound is just the rule" exemption: the same network with
     // nothing published, every cell within its public bounds and t_a within what its subtrees allow.
-    let rulesSystem: LpSystem | undefined;
+    let rulesSystem: LinearSystem | undefined;
     rulesOnlyFlow = (i) => {
       if (!network.covers(i)) return prior(i).upper;
       if (!rulesSystem) {
@@ -317,7 +319,7 @@ export async function auditCube(
     highsNow ??= await loadSolver();
     // The oracle is exact: the whole table with nothing published, not a relaxation.
     const ownConstraints = fast ? structure.constraintsByCell[s]!.map((c) => structure.constraints[c]!) : structure.constraints;
-    const nonePublished: LpSystem = { constraints: ownConstraints, size: cells.length, unknown: () => true, value: (j) => cells[j]!.value, bounds: prior };
+    const nonePublished: LinearSystem = { constraints: ownConstraints, size: cells.length, unknown: () => true, value: (j) => cells[j]!.value, bounds: prior };
     const body = lpBody(ownConstraints, nonePublished, s);
     lpSolves++;
     return Math.floor(solveLp(highsNow, `Maximize\n obj: x${s}\n${body}`, 'max').value + EPS);
@@ -348,20 +350,6 @@ function rounded(cell: Cell, b: Bounds): Bounds {
   return { lower: Math.ceil(b.lower - EPS) + 0, upper: Math.floor(b.upper + EPS) + 0 };
 }
 
-/**
- * Linear equalities `total = Σ parts` over numbered variables: the cube's cells, and for the core of
- * a crossed cube also one variable per attachment after them (hybrid-audit.ts).
- */
-interface LpSystem {
-  constraints: readonly { total: number; parts: number[] }[];
-  size: number;
-  unknown: (i: number) => boolean;
-  /** Value of a known variable. */
-  value: (i: number) => number;
-  /** Bounds of an unknown variable. */
-  bounds: (i: number) => Bounds;
-}
-
 /** Min and max LPs of single variables, each over its component; a component's LP text is built once. */
 class ComponentLps {
   private readonly component: (i: number) => number;
@@ -370,7 +358,7 @@ class ComponentLps {
 
   constructor(
     private readonly highs: Highs,
-    private readonly system: LpSystem,
+    private readonly system: LinearSystem,
     private readonly cache?: Map<string, Bounds>,
   ) {
     this.component = components(system);
@@ -402,21 +390,17 @@ class ComponentLps {
 }
 
 /** Union-find over unknown variables that share a constraint. */
-function components(system: LpSystem): (i: number) => number {
-  const parent = Array.from({ length: system.size }, (_, i) => i);
-  const find = (i: number): number => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
-    return i;
-  };
+function components(system: LinearSystem): (i: number) => number {
+  const sets = new UnionFind(system.size);
   for (const c of system.constraints) {
     const hidden = [c.total, ...c.parts].filter((i) => system.unknown(i));
-    for (const other of hidden.slice(1)) parent[find(other)] = find(hidden[0]!);
+    for (const other of hidden.slice(1)) sets.union(other, hidden[0]!);
   }
-  return find;
+  return (i) => sets.find(i);
 }
 
 /** Constraints and bounds in CPLEX LP format (everything after the objective); `x{i}` is variable i. */
-function lpBody(constraints: readonly { total: number; parts: number[] }[], system: LpSystem, objective: number): string {
+function lpBody(constraints: readonly { total: number; parts: number[] }[], system: LinearSystem, objective: number): string {
   const rows: string[] = [];
   const members = new Set<number>([objective]);
   constraints.forEach((c, n) => {

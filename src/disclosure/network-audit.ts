@@ -22,13 +22,18 @@
  */
 import type { Bounds } from './audit-bounds.js';
 import { exactMul, gcd } from './exact-vector.js';
+import { UnionFind } from './union-find.js';
 
 interface Row {
   total: number;
   parts: number[];
 }
 
-export interface NetworkSystem {
+/**
+ * Linear equalities `total = Σ parts` over numbered variables — the cube's cells, and for the core of
+ * a crossed cube also one variable per attachment after them (hybrid-audit.ts) — with what is known.
+ */
+export interface LinearSystem {
   constraints: readonly Row[];
   size: number;
   unknown: (i: number) => boolean;
@@ -52,12 +57,9 @@ export class CoreNetwork {
   /** The network the constraints form over `size` variables, or undefined when they form none. */
   static recognise(constraints: readonly Row[], size: number): CoreNetwork | undefined {
     // 1. One-part constraints make two variables the same number.
-    const same = Int32Array.from({ length: size }, (_, i) => i);
-    const find = (i: number): number => {
-      while (same[i] !== i) i = same[i] = same[same[i]!]!;
-      return i;
-    };
-    for (const c of constraints) if (c.parts.length === 1) same[find(c.total)] = find(c.parts[0]!);
+    const same = new UnionFind(size);
+    const find = (i: number): number => same.find(i);
+    for (const c of constraints) if (c.parts.length === 1) same.union(c.total, c.parts[0]!);
     const rows: Map<number, number>[] = [];
     const heights = new Int32Array(size);
     const ordered = [...constraints].filter((c) => c.parts.length > 1);
@@ -164,7 +166,7 @@ export class CoreNetwork {
   }
 
   /** The exact interval of each objective, given what is known and the bounds of what is not. */
-  intervals(system: NetworkSystem, objectives: Iterable<number>): Map<number, Bounds> {
+  intervals(system: LinearSystem, objectives: Iterable<number>): Map<number, Bounds> {
     const arcs = this.members.length;
     const flow = new Float64Array(arcs);
     const lower = new Float64Array(arcs);

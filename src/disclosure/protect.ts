@@ -72,8 +72,8 @@ export async function protectCube(
 
   const primary = timed('primary', () => primarySuppression(cells, resolved));
   const structure = buildStructure(cells, constraints);
-  const plan = planSecondary(cells, constraints);
   const auditPlan = new AuditPlan(cells, structure);
+  const plan = planSecondary(cells, auditPlan.split);
   const forced = new Set<string>();
   const maxRounds = options.maxRounds ?? 40;
   let decisions: Decisions = primary;

@@ -46,7 +46,8 @@ import { type CubeStructure, buildStructure } from './cube-structure.js';
 import { type Cell, type Constraint, type Decisions, type SecondaryRule, isSingleton, validateCube } from './cube.js';
 import { type SparseVector, directionKey } from './exact-vector.js';
 import { HiddenSpace, rewrite } from './hidden-space.js';
-import { hangingCells } from './hybrid-audit.js';
+import { HangingSubtrees } from './hybrid-audit.js';
+import { UnionFind } from './union-find.js';
 
 export interface SecondaryOptions {
   /** Published cells that must be suppressed and protected anyway (the audit's additions). */
@@ -57,20 +58,14 @@ export interface SecondaryOptions {
   plan?: SecondaryPlan;
 }
 
-interface Attachment {
-  coreParts: number[];
-  hangingParts: number[];
-  /** Index of t_a among the core cells. */
-  pseudo: number;
-}
-
 /** The split of a cube into its core and hanging trees, independent of what is suppressed. */
 export interface SecondaryPlan {
-  /** Cube index of each core cell; t_a's follow as pseudo cells. */
+  /** Cube index of each core cell; the t_a's follow them as pseudo cells of the core cube. */
   core: number[];
   coreCells: Cell[];
   coreStructure: CubeStructure;
-  attachments: Attachment[];
+  /** Index of each attachment's t_a among the core cells. */
+  pseudo: number[];
   /** Tree graph: cube index of each hanging edge; edges after those are the t_a's, one per attachment. */
   hangingCells: number[];
   /** The hanging edges in publication preference. */
@@ -79,70 +74,51 @@ export interface SecondaryPlan {
   nodeCount: number;
 }
 
-export function planSecondary(cells: readonly Cell[], constraints: readonly Constraint[]): SecondaryPlan {
-  validateCube(cells, constraints);
-  const index = new Map(cells.map((c, i) => [c.id, i]));
-  const indexed = constraints.map((c) => ({ total: index.get(c.total)!, parts: c.parts.map((p) => index.get(p)!) }));
-  refuseCycles(cells, indexed);
-  const hanging = hangingCells({ ids: cells.map((c) => c.id), constraints: indexed });
+/** The plan of a cube split into core and hanging trees (hybrid-audit.ts), as the audit splits it. */
+export function planSecondary(cells: readonly Cell[], split: HangingSubtrees): SecondaryPlan {
+  const { hanging, structure } = split;
+  const n = cells.length;
+  const coreCube = split.coreStructure(cells);
+  const core = cells.flatMap((_, i) => (hanging[i] ? [] : [i]));
 
-  const core: number[] = [];
-  const coreSlot = new Int32Array(cells.length).fill(-1);
-  cells.forEach((_, i) => {
-    if (!hanging[i]) coreSlot[i] = core.push(i) - 1;
-  });
-  const coreCells: Cell[] = core.map((i) => cells[i]!);
-  const taken = new Set(coreCells.map((c) => c.id));
-  const coreConstraints: Constraint[] = [];
-  const attachments: Attachment[] = [];
-  // Tree nodes: one per constraint with a hanging total, one per attachment.
-  const node = new Int32Array(indexed.length).fill(-1);
+  // Tree nodes: one per constraint with a hanging total, one per attachment (in the split's order).
+  const node = new Int32Array(structure.constraints.length).fill(-1);
   let nodeCount = 0;
-  for (const [n, c] of indexed.entries()) {
-    if (hanging[c.total]) {
-      node[n] = nodeCount++;
-      continue;
-    }
-    const hangingParts = c.parts.filter((p) => hanging[p]);
-    const coreParts = c.parts.filter((p) => !hanging[p]);
-    const parts = coreParts.map((p) => cells[p]!.id);
-    if (hangingParts.length > 0) {
-      node[n] = nodeCount++;
-      let id = `${cells[c.total]!.id}: hanging parts of constraint ${n}`;
-      while (taken.has(id)) id += "'";
-      taken.add(id);
-      const pseudo = coreCells.push({ id, value: hangingParts.reduce((s, p) => s + cells[p]!.value, 0) }) - 1;
-      attachments.push({ coreParts, hangingParts, pseudo });
-      parts.push(id);
-    }
-    coreConstraints.push({ total: cells[c.total]!.id, parts });
+  for (const [c, constraint] of structure.constraints.entries()) {
+    if (hanging[constraint.total] || constraint.parts.some((p) => hanging[p])) node[c] = nodeCount++;
   }
-
   // Edges: each hanging cell from the node it totals (OPEN for a leaf) to the node it is a part of.
-  const hangingList: number[] = [];
-  const edgeOf = new Int32Array(cells.length).fill(-1);
-  cells.forEach((_, i) => {
-    if (hanging[i]) edgeOf[i] = hangingList.push(i) - 1;
-  });
+  const hangingList = cells.flatMap((_, i) => (hanging[i] ? [i] : []));
+  const edgeOf = new Int32Array(n).fill(-1);
+  hangingList.forEach((i, e) => (edgeOf[i] = e));
   const upper = new Int32Array(hangingList.length).fill(OPEN);
   const lower = new Int32Array(hangingList.length).fill(OPEN);
-  const identity = new Identities(hangingList.length + attachments.length);
-  for (const [n, c] of indexed.entries()) {
-    if (node[n]! < 0) continue;
-    if (hanging[c.total]) lower[edgeOf[c.total]!] = node[n]!;
-    for (const p of c.parts) if (hanging[p]) upper[edgeOf[p]!] = node[n]!;
-    if (hanging[c.total] && c.parts.length === 1) identity.union(edgeOf[c.total]!, edgeOf[c.parts[0]!]!);
+  const identity = new UnionFind(hangingList.length + split.attachments.length);
+  for (const [c, constraint] of structure.constraints.entries()) {
+    if (node[c]! < 0) continue;
+    if (hanging[constraint.total]) lower[edgeOf[constraint.total]!] = node[c]!;
+    for (const p of constraint.parts) if (hanging[p]) upper[edgeOf[p]!] = node[c]!;
+    if (hanging[constraint.total] && constraint.parts.length === 1) identity.union(edgeOf[constraint.total]!, edgeOf[constraint.parts[0]!]!);
   }
   const edges: ChainEdge[] = hangingList.map((_, e) => ({ upper: upper[e]!, lower: lower[e]!, identity: 0 }));
-  attachments.forEach((a, n) => {
-    const e = hangingList.length + n;
+  split.attachments.forEach((a, m) => {
+    const e = hangingList.length + m;
     // t_a: from the open node into the attachment's node, beside its hanging parts.
     edges.push({ upper: upper[edgeOf[a.hangingParts[0]!]!]!, lower: OPEN, identity: 0 });
     if (a.hangingParts.length === 1) identity.union(e, edgeOf[a.hangingParts[0]!]!);
   });
   edges.forEach((edge, e) => (edge.identity = identity.find(e)));
   const hangingOrder = Int32Array.from(hangingList.keys()).sort((x, y) => publishFirst(cells[hangingList[x]!]!, cells[hangingList[y]!]!, 0, 0));
-  return { core, coreCells, coreStructure: buildStructure(coreCells, coreConstraints), attachments, hangingCells: hangingList, hangingOrder, edges, nodeCount };
+  return {
+    core,
+    coreCells: coreCube.cells,
+    coreStructure: coreCube.structure,
+    pseudo: split.attachments.map((_, m) => coreCube.slot[n + m]!),
+    hangingCells: hangingList,
+    hangingOrder,
+    edges,
+    nodeCount,
+  };
 }
 
 export function secondarySuppression(
@@ -151,8 +127,9 @@ export function secondarySuppression(
   primary: Decisions,
   options: SecondaryOptions = {},
 ): Decisions {
-  // planSecondary validates the cube; a plan passed in was made from a validated one.
-  const plan = options.plan ?? planSecondary(cells, constraints);
+  // A plan passed in was made from a cube validated by its caller.
+  if (!options.plan) validateCube(cells, constraints);
+  const plan = options.plan ?? planSecondary(cells, new HangingSubtrees(buildStructure(cells, constraints), cells));
   const forced = new Set(options.forced ?? []);
   const singletons = options.singletonProtection ?? true;
   const decisions: Decisions = new Map();
@@ -183,12 +160,12 @@ export function secondarySuppression(
     return guarded;
   });
   const graph = new ChainGraph(plan.nodeCount, plan.edges, protectedIdentities);
-  const treeNeeds = plan.attachments.map((_, a) => graph.wouldReject(hangingCount + a) !== undefined);
-  const treeSingleton = plan.attachments.map((_, a) => protectedIdentities.get(plan.edges[hangingCount + a]!.identity) ?? false);
+  const treeNeeds = plan.pseudo.map((_, a) => graph.wouldReject(hangingCount + a) !== undefined);
+  const treeSingleton = plan.pseudo.map((_, a) => protectedIdentities.get(plan.edges[hangingCount + a]!.identity) ?? false);
 
   // 2. The core, then the t_a's it can afford to reveal.
   const roles: CoreRole[] = plan.core.map((i) => (isProtected(i) ? { kind: 'protected', singleton: singleton(i) } : { kind: 'candidate' }));
-  plan.attachments.forEach((_, a) => roles.push(treeNeeds[a] ? { kind: 'protected', singleton: treeSingleton[a]! } : { kind: 'pseudo' }));
+  plan.pseudo.forEach((_, a) => roles.push(treeNeeds[a] ? { kind: 'protected', singleton: treeSingleton[a]! } : { kind: 'pseudo' }));
   const core = eliminate(plan.coreCells, plan.coreStructure, roles, plan.core.length, singletons);
   core.rules.forEach((rule, slot) => {
     if (slot < plan.core.length && roles[slot]!.kind === 'candidate') {
@@ -205,9 +182,9 @@ export function secondarySuppression(
       decisions.set(cells[plan.hangingCells[m]!]!.id, { status: 'published' });
     }
   };
-  plan.attachments.forEach((attachment, a) => {
-    if (core.revealed.has(attachment.pseudo)) known(graph.remove(hangingCount + a));
-    else graph.guard(hangingCount + a, core.knownToSingleton.has(attachment.pseudo));
+  plan.pseudo.forEach((pseudo, a) => {
+    if (core.revealed.has(pseudo)) known(graph.remove(hangingCount + a));
+    else graph.guard(hangingCount + a, core.knownToSingleton.has(pseudo));
   });
   for (const e of plan.hangingOrder) {
     const i = plan.hangingCells[e]!;
@@ -335,48 +312,6 @@ function eliminate(
     }
     return undefined;
   }
-}
-
-/** Union-find over tree edges that are the same number. */
-class Identities {
-  private readonly parent: Int32Array;
-
-  constructor(count: number) {
-    this.parent = Int32Array.from({ length: count }, (_, i) => i);
-  }
-
-  union(a: number, b: number): void {
-    this.parent[this.find(a)] = this.find(b);
-  }
-
-  find(a: number): number {
-    while (this.parent[a] !== a) {
-      this.parent[a] = this.parent[this.parent[a]!]!;
-      a = this.parent[a]!;
-    }
-    return a;
-  }
-}
-
-/** Refuses cyclic constraints (Kahn's order over total → part): nothing below can reason about them. */
-function refuseCycles(cells: readonly Cell[], constraints: readonly { total: number; parts: number[] }[]): void {
-  const pending = new Int32Array(cells.length);
-  const totals: number[][] = cells.map(() => []);
-  for (const c of constraints) {
-    pending[c.total]! += c.parts.length;
-    for (const p of c.parts) totals[p]!.push(c.total);
-  }
-  const ready: number[] = [];
-  pending.forEach((n, i) => {
-    if (n === 0) ready.push(i);
-  });
-  let done = 0;
-  while (ready.length > 0) {
-    const i = ready.pop()!;
-    done++;
-    for (const t of totals[i]!) if (--pending[t]! === 0) ready.push(t);
-  }
-  if (done !== cells.length) throw new Error('constraints are cyclic');
 }
 
 /** Publication preference: zeros (cheap to publish, useless to hide), then large values, then coarse cells. */

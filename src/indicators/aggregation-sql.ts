@@ -77,8 +77,8 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
            LEFT JOIN (${num}) num ON num.k = pop.${key} GROUP BY pop.address_ref`;
   }
   const amounts = measure
-    ? `, count(*) FILTER (WHERE base.n > 0)::int AS contributors,
-       (array_agg(base.n::float8 ORDER BY base.n DESC) FILTER (WHERE base.n > 0))[1:2] AS top`
+    ? `, count(*) FILTER (WHERE u.n > 0)::int AS contributors,
+       (array_agg(u.n::float8 ORDER BY u.n DESC) FILTER (WHERE u.n > 0))[1:2] AS top`
     : '';
   const y = bind(year);
   // Counts and rates are summed per pc6 first (a hash aggregate over the records), so the rollup sorts
@@ -93,14 +93,13 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
         .join('')}
        FROM base GROUP BY base.pc6)`;
   const perCategory = (column: 'n' | 'd'): string => `ARRAY[${categories.map(({ i }) => `coalesce(sum(u.${column}${i}), 0)`).join(', ')}]::int[]`;
+  const categoryArrays = categories.length > 0 ? `, ${perCategory('n')} AS ns, ${perCategory('d')} AS ds` : '';
   const sql = `
     WITH base AS MATERIALIZED (${base}),
     rolled AS (
       SELECT g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code,
              GROUPING(g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code) AS grp,
-             coalesce(sum(u.d), 0)::int AS d, coalesce(sum(u.n), 0)::${measure ? 'float8' : 'int'} AS n${amounts.replaceAll('base.', 'u.')}${
-               categories.length > 0 ? `, ${perCategory('n')} AS ns, ${perCategory('d')} AS ds` : ''
-             }
+             coalesce(sum(u.d), 0)::int AS d, coalesce(sum(u.n), 0)::${measure ? 'float8' : 'int'} AS n${amounts}${categoryArrays}
       FROM geo_unit g LEFT JOIN ${units} u ON u.pc6 = g.code
       WHERE g.year = ${y} AND g.level = 'pc6'
       GROUP BY ROLLUP (g.gemeente_code, g.wijk_code, g.buurt_code, g.street_code, g.code)
@@ -109,7 +108,7 @@ export function aggregationSql(spec: IndicatorSpec, year: number, batches: Batch
            CASE grp WHEN 0 THEN code WHEN 1 THEN street_code WHEN 3 THEN buurt_code WHEN 7 THEN wijk_code ELSE gemeente_code END AS code,
            CASE grp WHEN 0 THEN street_code WHEN 1 THEN buurt_code WHEN 3 THEN wijk_code WHEN 7 THEN gemeente_code ELSE NULL END AS parent,
            n, d${measure ? ', contributors, top' : ''}${spec.breakdown ? ', NULL::text AS category' : ''}
-    FROM rolled WHERE grp < 31${spec.breakdown ? categoryRows(spec.breakdown, bind) : ''}`;
+    FROM rolled WHERE grp < 31${spec.breakdown ? categoryRows(spec.breakdown, categories.map((c) => c.id)) : ''}`;
   return { sql, params };
 }
 
@@ -128,10 +127,10 @@ function categoryOf(breakdown: Breakdown, bind: (value: unknown) => string): str
  * the per-category arrays of the same rollup as the totals, one row per category (the arrays unnest
  * in step).
  */
-function categoryRows(breakdown: Breakdown, bind: (value: unknown) => string): string {
+/** `ids`: the bound parameters of the category ids, in the breakdown's order. */
+function categoryRows(breakdown: Breakdown, ids: readonly string[]): string {
   // ROLLUP groupings: 3 buurt, 7 wijk, 15 gemeente.
   const finest = { buurt: 3, wijk: 7, gemeente: 15 }[breakdown.finestLevel];
-  const ids = breakdown.categories.map((c) => bind(c.id));
   return `
     UNION ALL
     SELECT CASE grp WHEN 3 THEN 'buurt' WHEN 7 THEN 'wijk' ELSE 'gemeente' END,
